@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "filtop",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "filtop", targets: ["filtop"]),
+        .library(name: "NodeKit", targets: ["NodeKit"]),
+        .library(name: "TermUI", targets: ["TermUI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"]), .brew(["libsodium"])]
+        ),
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]
+        ),
+        .target(
+            name: "CSHA256",
+            cSettings: [.unsafeFlags(["-O3"])]
+        ),
+        .target(
+            name: "NodeKit",
+            dependencies: [
+                "CSodium",
+                "CSHA256",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TermUI",
+            dependencies: ["CNcurses"]
+        ),
+        .executableTarget(
+            name: "filtop",
+            dependencies: [
+                "NodeKit",
+                "TermUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "NodeKitTests", dependencies: ["NodeKit"]),
+        .testTarget(name: "TermUITests", dependencies: ["TermUI"]),
+        .testTarget(name: "filtopTests", dependencies: ["filtop", "NodeKit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

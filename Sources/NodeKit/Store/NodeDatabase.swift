@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+
+/// The node's SQLite database: one file in the data directory, schema changed only
+/// through the ordered migrations registered here.
+public final class NodeDatabase: Sendable {
+    public let writer: DatabaseQueue
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    public init(path: String) throws {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        writer = try DatabaseQueue(path: path, configuration: config)
+        self.path = path
+        try writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+        }
+        try Self.migrator.migrate(writer)
+    }
+
+    /// An in-memory database, for tests.
+    public init() throws {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        writer = try DatabaseQueue(configuration: config)
+        path = ":memory:"
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-blockstore") { db in
+            try db.create(table: "piece") { t in
+                t.primaryKey("piece_cid", .text)
+                t.column("root_cid", .text).notNull().indexed()
+                t.column("car_file", .text).notNull()
+                t.column("car_size", .integer).notNull()
+                t.column("piece_size", .integer).notNull()
+                t.column("payload_size", .integer).notNull()
+                t.column("block_count", .integer).notNull()
+                t.column("source", .text).notNull()
+                t.column("imported_at", .double).notNull()
+            }
+            try db.create(table: "block", options: [.withoutRowID]) { t in
+                t.column("cid", .blob).notNull()
+                t.column("piece_cid", .text).notNull().references("piece", onDelete: .cascade)
+                t.column("data_offset", .integer).notNull()
+                t.column("data_length", .integer).notNull()
+                t.primaryKey(["cid", "piece_cid"])
+            }
+            try db.create(index: "block_piece", on: "block", columns: ["piece_cid"])
+        }
+        return m
+    }
+}

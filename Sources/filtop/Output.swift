@@ -1,0 +1,80 @@
+import Foundation
+import NodeKit
+
+/// Writes command output: plain lines, JSON objects, progress on a terminal's stderr.
+enum Output {
+    static func json(_ object: [(String, JSONValue)]) {
+        let body = object.map { "\(JSONValue.string($0.0).encoded): \($0.1.encoded)" }.joined(separator: ", ")
+        print("{" + body + "}")
+    }
+
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+
+    /// A progress reporter that redraws one stderr line at most ten times a second, or
+    /// nil when stderr is not a terminal.
+    static func progress(label: String) -> (@Sendable (String, UInt64, UInt64) -> Void)? {
+        guard stderrIsTerminal else { return nil }
+        let state = ProgressState()
+        return { phase, done, total in
+            guard state.shouldDraw(final: done == total) else { return }
+            let pct = total > 0 ? Double(done) * 100 / Double(total) : 100
+            let line = String(format: "\r%@ %@: %5.1f%% (%@ of %@)", label, phase, pct, ByteCount.format(done), ByteCount.format(total))
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+
+    static func endProgress() {
+        if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
+    }
+}
+
+/// Rate limit for progress redraws.
+private final class ProgressState: @unchecked Sendable {
+    // Sendable: guarded by `lock`.
+    private let lock = NSLock()
+    private var last = Date.distantPast
+
+    func shouldDraw(final: Bool) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        let now = Date()
+        guard final || now.timeIntervalSince(last) >= 0.1 else { return false }
+        last = now
+        return true
+    }
+}
+
+/// A JSON value for the commands' `--json` output.
+enum JSONValue {
+    case string(String)
+    case int(UInt64)
+
+    var encoded: String {
+        switch self {
+        case .int(let v): return String(v)
+        case .string(let s):
+            var out = "\""
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default:
+                    if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+                }
+            }
+            return out + "\""
+        }
+    }
+}
+
+/// Human-readable byte counts (binary units).
+enum ByteCount {
+    static func format(_ n: UInt64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var v = Double(n), i = 0
+        while v >= 1024 && i < units.count - 1 { v /= 1024; i += 1 }
+        return i == 0 ? "\(n) B" : String(format: "%.1f %@", v, units[i])
+    }
+}
