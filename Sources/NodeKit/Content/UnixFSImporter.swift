@@ -16,7 +16,7 @@ public struct UnixFSImporter {
     public struct Result: Sendable {
         public let root: CID
         public let fileSize: UInt64
-        /// Every block written, in order, with its place in the sink.
+        /// Every distinct block written, in order, with its place in the sink.
         public let blocks: [(cid: CID, location: BlockLocation)]
     }
 
@@ -29,6 +29,8 @@ public struct UnixFSImporter {
     private let sink: BlockSink
     private var levels: [[PendingLink]] = [[]]
     private var blocks: [(cid: CID, location: BlockLocation)] = []
+    /// CIDs already written, so repeated content (runs of zeros…) is stored once.
+    private var written: Set<CID> = []
     private var fileSize: UInt64 = 0
 
     public init(sink: BlockSink) { self.sink = sink }
@@ -62,8 +64,9 @@ public struct UnixFSImporter {
             let end = min(bytes.count, start + Self.chunkSize)
             let chunk = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
             let cid = CID(.raw, Multihash(unchecked: Multicodec.sha2_256.rawValue, digest: digests[i]))
-            let location = try sink.put(cid: cid, data: chunk)
-            blocks.append((cid, location))
+            if written.insert(cid).inserted {
+                blocks.append((cid, try sink.put(cid: cid, data: chunk)))
+            }
             fileSize += UInt64(chunk.count)
             try push(PendingLink(cid: cid, tsize: UInt64(chunk.count), fileSize: UInt64(chunk.count)), level: 0)
         }
@@ -109,8 +112,9 @@ public struct UnixFSImporter {
         let node = PBNode(links: links.map { PBLink(cid: $0.cid, name: "", tsize: $0.tsize) }, data: unixfs.encoded)
         let bytes = node.encoded
         let cid = CID(.dagPB, Multihash.sha256(bytes))
-        let location = try bytes.withUnsafeBytes { try sink.put(cid: cid, data: $0) }
-        blocks.append((cid, location))
+        if written.insert(cid).inserted {
+            blocks.append((cid, try bytes.withUnsafeBytes { try sink.put(cid: cid, data: $0) }))
+        }
         let tsize = UInt64(bytes.count) + links.reduce(UInt64(0)) { $0 + $1.tsize }
         return PendingLink(cid: cid, tsize: tsize, fileSize: total)
     }

@@ -1,0 +1,29 @@
+# The two commands: `make run` opens filtop, `make test` runs every test.
+# Both install missing system packages first (scripts/deps.sh).
+
+SWIFT ?= swift
+export PATH := $(PATH):/opt/swift/usr/bin
+
+.PHONY: run test build release deps bench-content clean
+
+run: deps release
+	./.build/release/filtop $(ARGS)
+
+test: deps
+	$(SWIFT) build
+	FILTOP_INTEROP_PYTHON="$$(./scripts/interop-venv.sh)" $(SWIFT) test
+
+deps:
+	@./scripts/deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product filtop
+
+bench-content: deps release
+	./scripts/bench-content.sh
+
+clean:
+	rm -rf .build
