@@ -23,7 +23,7 @@ release: deps
 	$(SWIFT) build -c release --product filtop
 
 bench-content: deps release
-	./scripts/bench-content.sh
+	python3 ./scripts/bench_content.py ./.build/release/filtop --memory-size $$((4 << 30))
 
 clean:
 	rm -rf .build

@@ -53,7 +53,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "NodeKitTests", dependencies: ["NodeKit"]),
-        .testTarget(name: "TermUITests", dependencies: ["TermUI"]),
         .testTarget(name: "filtopTests", dependencies: ["filtop", "NodeKit"]),
     ],
     swiftLanguageModes: [.v6]

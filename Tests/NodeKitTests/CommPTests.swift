@@ -77,6 +77,22 @@ import Testing
         #expect(whole.1.bytes == 16 << 20)
     }
 
+    /// Hashing with a placeholder first chunk and replacing it at the end gives the same
+    /// Piece CID as hashing the real bytes, on every path: one chunk, remainder only,
+    /// exactly one batch, several batches with a remainder.
+    @Test(arguments: [65, 127, 128, 1000, 127 * 4096 + 5, 4 * 1024 * 1024 / 128 * 127, 9 * 1024 * 1024 + 77])
+    func replacingTheFirstChunkMatchesHashingTheRealBytes(size: Int) throws {
+        let real = TestSupport.randomBytes(size, seed: UInt64(size))
+        let prefixLength = min(59, size)
+        var streamed = real
+        for i in 0..<prefixLength { streamed[i] = 0xAA }
+        let h = PieceCommitmentHasher()
+        h.update(streamed)
+        let patched = try h.finish(replacingFirstChunk: Array(real.prefix(prefixLength)))
+        #expect(patched.pieceCID == (try pieceCID(real)).0)
+        #expect(patched.pieceCID != (try pieceCID(streamed)).0)
+    }
+
     @Test func refusesTinyPayloads() {
         #expect(throws: ContentError.self) { try pieceCID([UInt8](repeating: 1, count: 64)) }
         #expect(throws: Never.self) { try pieceCID([UInt8](repeating: 1, count: 65)) }

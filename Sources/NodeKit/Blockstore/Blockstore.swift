@@ -33,18 +33,17 @@ public final class Blockstore: Sendable {
         let temp = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: temp) }
         let placeholder = CID(.dagPB, Multihash(unchecked: Multicodec.sha2_256.rawValue, digest: [UInt8](repeating: 0, count: 32)))
-        let writer = try CARWriter(path: temp, roots: [placeholder])
+        let writer = try CARWriter(path: temp, roots: [placeholder], computingPieceCommitment: true)
         let total = source.size
         let result = try UnixFSImporter.importFile(source, into: writer) { done in
-            progress?(ImportProgress(phase: .chunking, done: done, total: total))
+            progress?(ImportProgress(phase: .importing, done: done, total: total))
         }
         try writer.finish(replacingRoots: [result.root])
-        let carSize = writer.size
-        let commP = try PieceCommitmentHasher.pieceCID(ofFile: temp) { done in
-            progress?(ImportProgress(phase: .pieceCommitment, done: done, total: carSize))
+        guard let commP = writer.pieceCommitment else {
+            throw ContentError.invalidPieceSize("the CAR header is too long to compute its Piece CID while writing")
         }
         return try store(
-            temp: temp, root: result.root, commP: commP.pieceCID, pieceSize: commP.size, carSize: carSize,
+            temp: temp, root: result.root, commP: commP.pieceCID, pieceSize: commP.size, carSize: writer.size,
             payloadSize: result.fileSize, blocks: result.blocks, source: (path as NSString).lastPathComponent)
     }
 
@@ -55,7 +54,7 @@ public final class Blockstore: Sendable {
         guard let root = reader.header.roots.first else { throw ContentError.invalidCAR("the CAR has no root") }
         let temp = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: temp) }
-        let writer = try CARWriter(path: temp, roots: reader.header.roots)
+        let writer = try CARWriter(path: temp, roots: reader.header.roots, computingPieceCommitment: true)
         var blocks: [(cid: CID, location: BlockLocation)] = []
         var payload: UInt64 = 0
         while let block = try reader.next(verify: true) {
@@ -64,7 +63,13 @@ public final class Blockstore: Sendable {
             payload += UInt64(block.data.count)
         }
         try writer.finish()
-        let commP = try PieceCommitmentHasher.pieceCID(ofFile: temp)
+        let commP: (pieceCID: PieceCID, size: PaddedPieceSize)
+        if let computed = writer.pieceCommitment {
+            commP = computed
+        } else {
+            let r = try PieceCommitmentHasher.pieceCID(ofFile: temp)
+            commP = (r.pieceCID, r.size)
+        }
         return try store(
             temp: temp, root: root, commP: commP.pieceCID, pieceSize: commP.size, carSize: writer.size,
             payloadSize: payload, blocks: blocks, source: (path as NSString).lastPathComponent)
@@ -135,7 +140,7 @@ public final class Blockstore: Sendable {
 
 /// How far an import has got, for progress displays.
 public struct ImportProgress: Sendable {
-    public enum Phase: String, Sendable { case chunking, pieceCommitment = "piece commitment" }
+    public enum Phase: String, Sendable { case importing }
     public let phase: Phase
     public let done: UInt64
     public let total: UInt64
