@@ -47,10 +47,14 @@ private final class ProgressState: @unchecked Sendable {
 enum JSONValue {
     case string(String)
     case int(UInt64)
+    case bool(Bool)
+    case array([JSONValue])
 
     var encoded: String {
         switch self {
         case .int(let v): return String(v)
+        case .bool(let b): return b ? "true" : "false"
+        case .array(let items): return "[" + items.map(\.encoded).joined(separator: ", ") + "]"
         case .string(let s):
             var out = "\""
             for u in s.unicodeScalars {

@@ -1,0 +1,111 @@
+import Crypto
+
+/// The balanced binary Merkle tree over an offer's Piece CIDs.
+///
+/// Leaves are the 32-byte Piece CID commitments themselves (not hashed again, as the
+/// design notes say). The leaf count is zero-filled up to the next power of two with
+/// 32-byte all-zero leaves; an interior node is SHA-256(left ‖ right). A tree of one leaf
+/// has that leaf as its root. Zero-filled subtrees are not hashed leaf by leaf: their
+/// roots are the precomputed `zeroSubtree` digests, which give exactly the same result.
+public struct MerkleTree: Sendable {
+    public static let nodeSize = 32
+
+    /// `levels[0]` holds the leaves, `levels[depth]` the root; each level is a flat buffer
+    /// of 32-byte nodes, without the zero-fill.
+    private let levels: [[UInt8]]
+    public let leafCount: Int
+
+    /// Builds the tree over `leaves`, a flat buffer of 32-byte leaves (at least one).
+    public init(flatLeaves leaves: [UInt8]) {
+        precondition(leaves.count >= MerkleTree.nodeSize && leaves.count % MerkleTree.nodeSize == 0, "need whole 32-byte leaves")
+        leafCount = leaves.count / MerkleTree.nodeSize
+        var levels = [leaves]
+        var level = leaves
+        var depth = 0
+        while level.count > MerkleTree.nodeSize {
+            level = MerkleTree.parentLevel(level, depth: depth)
+            levels.append(level)
+            depth += 1
+        }
+        self.levels = levels
+    }
+
+    public var root: [UInt8] { levels[levels.count - 1] }
+    public var depth: Int { levels.count - 1 }
+
+    /// The inclusion proof for the leaf at `index`.
+    public func proof(at index: Int) -> MerkleProof {
+        precondition(index >= 0 && index < leafCount, "leaf index out of range")
+        var siblings = [UInt8]()
+        siblings.reserveCapacity(depth * MerkleTree.nodeSize)
+        var i = index
+        for d in 0..<depth {
+            let level = levels[d]
+            let sibling = i ^ 1
+            if sibling * MerkleTree.nodeSize < level.count {
+                siblings += level[sibling * MerkleTree.nodeSize..<(sibling + 1) * MerkleTree.nodeSize]
+            } else {
+                siblings += MerkleTree.zeroSubtree[d]
+            }
+            i >>= 1
+        }
+        return MerkleProof(index: index, leafCount: leafCount, flatSiblings: siblings)
+    }
+
+    /// The root over a flat buffer of 32-byte leaves, without keeping the levels: the
+    /// ingestion hot path.
+    public static func root(flatLeaves leaves: [UInt8]) -> [UInt8] {
+        var level = leaves
+        var depth = 0
+        while level.count > nodeSize {
+            level = parentLevel(level, depth: depth)
+            depth += 1
+        }
+        return level
+    }
+
+    /// The number of levels above the leaves for `leafCount` leaves: ⌈log2(leafCount)⌉.
+    public static func depth(forLeafCount leafCount: Int) -> Int {
+        leafCount <= 1 ? 0 : Int.bitWidth - (leafCount - 1).leadingZeroBitCount
+    }
+
+    /// `zeroSubtree[d]` is the root of a subtree of 2^d zero leaves.
+    static let zeroSubtree: [[UInt8]] = {
+        var z = [[UInt8](repeating: 0, count: nodeSize)]
+        for _ in 0..<16 { z.append(hashPair(z[z.count - 1], z[z.count - 1])) }
+        return z
+    }()
+
+    static func hashPair(_ left: [UInt8], _ right: [UInt8]) -> [UInt8] {
+        var h = SHA256()
+        h.update(data: left)
+        h.update(data: right)
+        return Array(h.finalize())
+    }
+
+    /// Hashes adjacent pairs of a level; an odd last node pairs with the zero subtree of
+    /// its height.
+    private static func parentLevel(_ level: [UInt8], depth: Int) -> [UInt8] {
+        let count = level.count / nodeSize
+        let parents = (count + 1) / 2
+        var out = [UInt8](repeating: 0, count: parents * nodeSize)
+        level.withUnsafeBytes { src in
+            out.withUnsafeMutableBytes { dst in
+                for p in 0..<parents {
+                    let left = UnsafeRawBufferPointer(rebasing: src[(2 * p) * nodeSize..<(2 * p + 1) * nodeSize])
+                    var h = SHA256()
+                    h.update(bufferPointer: left)
+                    if 2 * p + 1 < count {
+                        h.update(bufferPointer: UnsafeRawBufferPointer(rebasing: src[(2 * p + 1) * nodeSize..<(2 * p + 2) * nodeSize]))
+                    } else {
+                        zeroSubtree[depth].withUnsafeBytes { h.update(bufferPointer: $0) }
+                    }
+                    h.finalize().withUnsafeBytes { d in
+                        UnsafeMutableRawBufferPointer(rebasing: dst[p * nodeSize..<(p + 1) * nodeSize]).copyMemory(from: d)
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,31 @@
+/// The message catalogue: every message type number on the wire (`docs/PROTOCOL.md`
+/// "Message catalogue"). Numbers are never reused; later protocol versions add cases.
+public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible {
+    case protocolMismatch = 1
+    case invalidMessage = 2
+    case insufficientFunds = 3
+    case establishmentChallenge = 100
+    case establishmentAnswer = 101
+    case publishGroupOffer = 300
+    case publishSingleOffers = 301
+    case offerAcknowledgement = 302
+
+    public var description: String {
+        switch self {
+        case .protocolMismatch: return "ProtocolMismatch"
+        case .invalidMessage: return "InvalidMessage"
+        case .insufficientFunds: return "InsufficientFunds"
+        case .establishmentChallenge: return "EstablishmentChallenge"
+        case .establishmentAnswer: return "EstablishmentAnswer"
+        case .publishGroupOffer: return "PublishGroupOffer"
+        case .publishSingleOffers: return "PublishSingleOffers"
+        case .offerAcknowledgement: return "OfferAcknowledgement"
+        }
+    }
+}
+
+/// The protocol versions this node speaks.
+public enum ProtocolVersion {
+    public static let current: UInt64 = 1
+    public static let supported: ClosedRange<UInt64> = 1...1
+}
