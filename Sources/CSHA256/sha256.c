@@ -1,4 +1,4 @@
-// SHA-256 of 64-byte messages for Piece CID trees: a portable implementation (FIPS 180-4)
+// SHA-256 of 64-byte messages for Piece CID and offer Merkle trees: a portable implementation (FIPS 180-4)
 // and an x86-64 SHA-extensions implementation that runs two messages interleaved, since a
 // single message is bound by the latency of the round instruction, not its throughput.
 
@@ -56,7 +56,7 @@ static void rounds_portable(uint32_t state[8], const uint32_t wk[64]) {
     state[4] += e; state[5] += f; state[6] += g; state[7] += h;
 }
 
-static void pair_portable(const uint8_t *in, uint8_t *out) {
+static void pair_portable(const uint8_t *in, uint8_t *out, uint8_t mask) {
     uint32_t w[64];
     for (int i = 0; i < 16; i++) w[i] = load_be(in + 4 * i);
     schedule(w);
@@ -66,7 +66,7 @@ static void pair_portable(const uint8_t *in, uint8_t *out) {
     rounds_portable(state, w);
     rounds_portable(state, PAD_WK);
     for (int i = 0; i < 8; i++) store_be(out + 4 * i, state[i]);
-    out[31] &= 0x3f;
+    out[31] &= mask;
 }
 
 static void init_pad_schedule(void) {
@@ -105,7 +105,7 @@ SHA_TARGET static inline __m128i next_words(__m128i w0, __m128i w1, __m128i w2, 
     return _mm_sha256msg2_epu32(t, w3);
 }
 
-SHA_TARGET static inline void to_bytes(__m128i s0, __m128i s1, uint8_t *out) {
+SHA_TARGET static inline void to_bytes(__m128i s0, __m128i s1, uint8_t *out, uint8_t mask) {
     const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
     __m128i t = _mm_shuffle_epi32(s0, 0x1B);            /* FEBA */
     s1 = _mm_shuffle_epi32(s1, 0xB1);                   /* DCHG */
@@ -113,10 +113,10 @@ SHA_TARGET static inline void to_bytes(__m128i s0, __m128i s1, uint8_t *out) {
     __m128i efgh = _mm_alignr_epi8(s1, t, 8);           /* HGFE */
     _mm_storeu_si128((__m128i *)out, _mm_shuffle_epi8(abcd, bswap));
     _mm_storeu_si128((__m128i *)(out + 16), _mm_shuffle_epi8(efgh, bswap));
-    out[31] &= 0x3f;
+    out[31] &= mask;
 }
 
-SHA_TARGET static void pairs_x2_shani(const uint8_t *ina, const uint8_t *inb, uint8_t *outa, uint8_t *outb) {
+SHA_TARGET static void pairs_x2_shani(const uint8_t *ina, const uint8_t *inb, uint8_t *outa, uint8_t *outb, uint8_t mask) {
     const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
     const __m128i *kv = (const __m128i *)K;
     const __m128i *pv = (const __m128i *)PAD_WK;
@@ -157,8 +157,8 @@ SHA_TARGET static void pairs_x2_shani(const uint8_t *ina, const uint8_t *inb, ui
     }
     a0 = _mm_add_epi32(a0, sa0); a1 = _mm_add_epi32(a1, sa1);
     b0 = _mm_add_epi32(b0, sb0); b1 = _mm_add_epi32(b1, sb1);
-    to_bytes(a0, a1, outa);
-    to_bytes(b0, b1, outb);
+    to_bytes(a0, a1, outa, mask);
+    to_bytes(b0, b1, outb, mask);
 }
 #endif
 
@@ -179,14 +179,15 @@ int filtop_sha256_accelerated(void) {
     return accelerated;
 }
 
-void filtop_sha256_trunc254_pairs(const uint8_t *in, uint8_t *out, size_t count) {
+/// Hashes `count` 64-byte messages, applying `mask` to byte 31 of each digest.
+static void hash_pairs(const uint8_t *in, uint8_t *out, size_t count, uint8_t mask) {
     setup();
     size_t i = 0;
 #if defined(__x86_64__)
     if (accelerated) {
         uint8_t da[32], db[32];
         for (; i + 2 <= count; i += 2) {
-            pairs_x2_shani(in + 64 * i, in + 64 * (i + 1), da, db);
+            pairs_x2_shani(in + 64 * i, in + 64 * (i + 1), da, db, mask);
             memcpy(out + 32 * i, da, 32);
             memcpy(out + 32 * (i + 1), db, 32);
         }
@@ -194,7 +195,15 @@ void filtop_sha256_trunc254_pairs(const uint8_t *in, uint8_t *out, size_t count)
 #endif
     for (; i < count; i++) {
         uint8_t d[32];
-        pair_portable(in + 64 * i, d);
+        pair_portable(in + 64 * i, d, mask);
         memcpy(out + 32 * i, d, 32);
     }
+}
+
+void filtop_sha256_trunc254_pairs(const uint8_t *in, uint8_t *out, size_t count) {
+    hash_pairs(in, out, count, 0x3f);
+}
+
+void filtop_sha256_pairs(const uint8_t *in, uint8_t *out, size_t count) {
+    hash_pairs(in, out, count, 0xff);
 }

@@ -14,6 +14,10 @@ int filtop_sha256_accelerated(void);
 /// messages have been read.
 void filtop_sha256_trunc254_pairs(const uint8_t *in, uint8_t *out, size_t count);
 
+/// Plain SHA-256 of `count` independent 64-byte messages (Merkle tree nodes); the same
+/// buffer rules as `filtop_sha256_trunc254_pairs`.
+void filtop_sha256_pairs(const uint8_t *in, uint8_t *out, size_t count);
+
 /// Fr32-expands `chunks` 127-byte chunks of `in` into `chunks` 128-byte chunks of `out`:
 /// every 254 bits of input become a 256-bit little-endian word whose top two bits are zero.
 void filtop_fr32_expand(const uint8_t *in, uint8_t *out, size_t chunks);

@@ -1,4 +1,4 @@
-import Crypto
+import CSHA256
 
 /// The balanced binary Merkle tree over an offer's Piece CIDs.
 ///
@@ -77,34 +77,23 @@ public struct MerkleTree: Sendable {
     }()
 
     static func hashPair(_ left: [UInt8], _ right: [UInt8]) -> [UInt8] {
-        var h = SHA256()
-        h.update(data: left)
-        h.update(data: right)
-        return Array(h.finalize())
+        var buffer = left + right
+        buffer.withUnsafeMutableBufferPointer { filtop_sha256_pairs($0.baseAddress!, $0.baseAddress!, 1) }
+        return Array(buffer[0..<nodeSize])
     }
 
-    /// Hashes adjacent pairs of a level; an odd last node pairs with the zero subtree of
-    /// its height.
+    /// Hashes adjacent pairs of a level (two messages at a time through the accelerated
+    /// SHA-256); an odd last node pairs with the zero subtree of its height.
     private static func parentLevel(_ level: [UInt8], depth: Int) -> [UInt8] {
         let count = level.count / nodeSize
-        let parents = (count + 1) / 2
-        var out = [UInt8](repeating: 0, count: parents * nodeSize)
-        level.withUnsafeBytes { src in
-            out.withUnsafeMutableBytes { dst in
-                for p in 0..<parents {
-                    let left = UnsafeRawBufferPointer(rebasing: src[(2 * p) * nodeSize..<(2 * p + 1) * nodeSize])
-                    var h = SHA256()
-                    h.update(bufferPointer: left)
-                    if 2 * p + 1 < count {
-                        h.update(bufferPointer: UnsafeRawBufferPointer(rebasing: src[(2 * p + 1) * nodeSize..<(2 * p + 2) * nodeSize]))
-                    } else {
-                        zeroSubtree[depth].withUnsafeBytes { h.update(bufferPointer: $0) }
-                    }
-                    h.finalize().withUnsafeBytes { d in
-                        UnsafeMutableRawBufferPointer(rebasing: dst[p * nodeSize..<(p + 1) * nodeSize]).copyMemory(from: d)
-                    }
-                }
-            }
+        let full = count / 2
+        var out = [UInt8](repeating: 0, count: (count + 1) / 2 * nodeSize)
+        level.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in filtop_sha256_pairs(src.baseAddress!, dst.baseAddress!, full) }
+        }
+        if count % 2 == 1 {
+            let last = hashPair(Array(level[(count - 1) * nodeSize..<count * nodeSize]), zeroSubtree[depth])
+            out.replaceSubrange(full * nodeSize..<(full + 1) * nodeSize, with: last)
         }
         return out
     }
