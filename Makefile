@@ -4,7 +4,7 @@
 SWIFT ?= swift
 export PATH := $(PATH):/opt/swift/usr/bin
 
-.PHONY: run test build release deps bench-content clean
+.PHONY: run test build release deps bench-content bench-offers clean
 
 run: deps release
 	./.build/release/filtop $(ARGS)
@@ -24,6 +24,9 @@ release: deps
 
 bench-content: deps release
 	python3 ./scripts/bench_content.py ./.build/release/filtop --memory-size $$((4 << 30))
+
+bench-offers: deps release
+	./.build/release/filtop bench offers
 
 clean:
 	rm -rf .build
