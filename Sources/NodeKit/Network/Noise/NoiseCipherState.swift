@@ -1,0 +1,35 @@
+/// A Noise CipherState (spec §5.1): a key and a nonce counter that never repeats.
+///
+/// Before a key is set, encryption is the identity (as the spec requires during the first
+/// handshake messages). After 2^64−1 messages the state refuses to go on.
+public struct NoiseCipherState: Sendable {
+    private var key: [UInt8]?
+    public private(set) var nonce: UInt64 = 0
+
+    init(key: [UInt8]? = nil) { self.key = key }
+
+    var hasKey: Bool { key != nil }
+
+    mutating func initializeKey(_ k: [UInt8]) {
+        key = k
+        nonce = 0
+    }
+
+    /// Encrypts `plaintext` with associated data `ad` and advances the nonce.
+    public mutating func encrypt(ad: [UInt8] = [], _ plaintext: [UInt8]) throws(NoiseError) -> [UInt8] {
+        guard let key else { return plaintext }
+        guard nonce < UInt64.max else { throw .nonceExhausted }
+        defer { nonce += 1 }
+        return NoisePrimitives.encrypt(key: key, nonce: nonce, ad: ad, plaintext: plaintext)
+    }
+
+    /// Decrypts and authenticates `ciphertext`; the nonce advances only on success, so an
+    /// altered, replayed or reordered frame fails and leaves the state where it was.
+    public mutating func decrypt(ad: [UInt8] = [], _ ciphertext: [UInt8]) throws(NoiseError) -> [UInt8] {
+        guard let key else { return ciphertext }
+        guard nonce < UInt64.max else { throw .nonceExhausted }
+        let plaintext = try NoisePrimitives.decrypt(key: key, nonce: nonce, ad: ad, ciphertext: ciphertext)
+        nonce += 1
+        return plaintext
+    }
+}

@@ -1,0 +1,138 @@
+import Testing
+@testable import NodeKit
+
+@Suite struct NoiseTests {
+    /// The published cacophony vector for Noise_XX_25519_ChaChaPoly_SHA256
+    /// (haskell-cryptography/cacophony, vectors/cacophony.txt): three handshake messages,
+    /// then transport messages alternating between the parties.
+    enum Vector {
+        static let prologue = TestSupport.hex("4a6f686e2047616c74")
+        static let initStatic = TestSupport.hex("e61ef9919cde45dd5f82166404bd08e38bceb5dfdfded0a34c8df7ed542214d1")
+        static let initEphemeral = TestSupport.hex("893e28b9dc6ca8d611ab664754b8ceb7bac5117349a4439a6b0569da977c464a")
+        static let respStatic = TestSupport.hex("4a3acbfdb163dec651dfa3194dece676d437029c62a408b4c5ea9114246e4893")
+        static let respEphemeral = TestSupport.hex("bbdb4cdbd309f1a1f2e1456967fe288cadd6f712d65dc7b7793d5e63da6b375b")
+        static let handshakeHash = "c8e5f64e846193be2a834104c2a009868d6c9f3bd3c186299888b488b2f1f58e"
+        static let messages: [(payload: String, ciphertext: String)] = [
+            ("4c756477696720766f6e204d69736573",
+             "ca35def5ae56cec33dc2036731ab14896bc4c75dbb07a61f879f8e3afa4c79444c756477696720766f6e204d69736573"),
+            ("4d757272617920526f746862617264",
+             "95ebc60d2b1fa672c1f46a8aa265ef51bfe38e7ccb39ec5be34069f14480884381cbad1f276e038c48378ffce2b65285e08d6b68aaa3629a5a8639392490e5b9bd5269c2f1e4f488ed8831161f19b7815528f8982ffe09be9b5c412f8a0db50f8814c7194e83f23dbd8d162c9326ad"),
+            ("462e20412e20486179656b",
+             "c7195ffacac1307ff99046f219750fc47693e23c3cb08b89c2af808b444850a80ae475b9df0f169ae80a89be0865b57f58c9fea0d4ec82a286427402f113e4b6ae769a1d95941d49b25030"),
+            ("4361726c204d656e676572", "96763ed773f8e47bb3712f0e29b3060ffc956ffc146cee53d5e1df"),
+            ("4a65616e2d426170746973746520536179", "3e40f15f6f3a46ae446b253bf8b1d9ffb6ed9b174d272328ff91a7e2e5c79c07f5"),
+            ("457567656e2042f6686d20766f6e2042617765726b", "eb3f3515110702e047a6c9da4478b6ead94873c11c0f2d710ddb3f09fce024b3a58502ae3f"),
+        ]
+    }
+
+    @Test func publishedCacophonyVector() throws {
+        var initiator = NoiseXXHandshake(role: .initiator, staticPrivateKey: Vector.initStatic,
+                                         prologue: Vector.prologue, ephemeralPrivateKey: Vector.initEphemeral)
+        var responder = NoiseXXHandshake(role: .responder, staticPrivateKey: Vector.respStatic,
+                                         prologue: Vector.prologue, ephemeralPrivateKey: Vector.respEphemeral)
+        for i in 0..<3 {
+            let (payload, ciphertext) = (TestSupport.hex(Vector.messages[i].payload), Vector.messages[i].ciphertext)
+            if i % 2 == 0 {
+                let m = try initiator.writeMessage(payload)
+                #expect(m.hexString == ciphertext)
+                #expect(try responder.readMessage(m) == payload)
+            } else {
+                let m = try responder.writeMessage(payload)
+                #expect(m.hexString == ciphertext)
+                #expect(try initiator.readMessage(m) == payload)
+            }
+        }
+        var i = try initiator.transport(), r = try responder.transport()
+        #expect(i.handshakeHash.hexString == Vector.handshakeHash && r.handshakeHash == i.handshakeHash)
+        #expect(i.remoteStatic == NoisePrimitives.KeyPair(privateKey: Vector.respStatic).publicKey)
+        for k in 3..<6 {
+            let payload = TestSupport.hex(Vector.messages[k].payload)
+            if k % 2 == 1 {
+                let c = try r.send.encrypt(payload)
+                #expect(c.hexString == Vector.messages[k].ciphertext)
+                #expect(try i.receive.decrypt(c) == payload)
+            } else {
+                let c = try i.send.encrypt(payload)
+                #expect(c.hexString == Vector.messages[k].ciphertext)
+                #expect(try r.receive.decrypt(c) == payload)
+            }
+        }
+    }
+
+    private func pair() throws -> (NoiseXXHandshake.Transport, NoiseXXHandshake.Transport) {
+        var i = NoiseXXHandshake(role: .initiator, staticPrivateKey: Sodium.randomBytes(32))
+        var r = NoiseXXHandshake(role: .responder, staticPrivateKey: Sodium.randomBytes(32))
+        _ = try r.readMessage(try i.writeMessage())
+        _ = try i.readMessage(try r.writeMessage())
+        _ = try r.readMessage(try i.writeMessage())
+        return (try i.transport(), try r.transport())
+    }
+
+    @Test func alteredReplayedAndReorderedFramesAreRefused() throws {
+        var (a, b) = try pair()
+        let f1 = try a.send.encrypt(Array("one".utf8))
+        let f2 = try a.send.encrypt(Array("two".utf8))
+        var altered = f1
+        altered[0] ^= 1
+        #expect(throws: NoiseError.decryptionFailed) { try b.receive.decrypt(altered) }
+        #expect(throws: NoiseError.decryptionFailed) { try b.receive.decrypt(f2) }   // reordered
+        #expect(try b.receive.decrypt(f1) == Array("one".utf8))
+        #expect(throws: NoiseError.decryptionFailed) { try b.receive.decrypt(f1) }   // replayed
+        #expect(try b.receive.decrypt(f2) == Array("two".utf8))
+        #expect(throws: NoiseError.decryptionFailed) { try b.receive.decrypt(Array(f2.prefix(5))) } // truncated
+    }
+
+    @Test func tamperedHandshakeMessagesFail() throws {
+        var i = NoiseXXHandshake(role: .initiator, staticPrivateKey: Sodium.randomBytes(32))
+        var r = NoiseXXHandshake(role: .responder, staticPrivateKey: Sodium.randomBytes(32))
+        _ = try r.readMessage(try i.writeMessage())
+        var m2 = try r.writeMessage(Array("hello".utf8))
+        m2[40] ^= 0x80
+        #expect(throws: NoiseError.decryptionFailed) { try i.readMessage(m2) }
+        var fresh = NoiseXXHandshake(role: .initiator, staticPrivateKey: Sodium.randomBytes(32))
+        _ = try fresh.writeMessage()
+        #expect(throws: NoiseError.self) { try fresh.readMessage([1, 2, 3]) }
+        #expect(throws: NoiseError.self) { try fresh.writeMessage() }  // out of turn
+    }
+
+    @Test func identityProofBindsTheStaticKey() throws {
+        let node = KeyPair()
+        let staticKey = NoisePrimitives.KeyPair.generate().publicKey
+        let proof = NoiseIdentityProof(signing: staticKey, with: node)
+        #expect(try NoiseIdentityProof.verify(proof.encoded, staticPublicKey: staticKey) == node.publicKey)
+        // The same proof presented with another static key (a relayed handshake) fails.
+        let other = NoisePrimitives.KeyPair.generate().publicKey
+        #expect(throws: NoiseError.self) { try NoiseIdentityProof.verify(proof.encoded, staticPublicKey: other) }
+        #expect(throws: NoiseError.self) { try NoiseIdentityProof.verify([0xa0], staticPublicKey: staticKey) }
+        var bad = proof.encoded
+        bad[bad.count - 1] ^= 1
+        #expect(throws: NoiseError.self) { try NoiseIdentityProof.verify(bad, staticPublicKey: staticKey) }
+    }
+
+    @Test func secureHandshakeAuthenticatesBothNodes() throws {
+        let alice = KeyPair(), bob = KeyPair()
+        var i = SecureHandshake(role: .initiator, identity: alice, expectedPeer: bob.publicKey.nodeID)
+        var r = SecureHandshake(role: .responder, identity: bob, expectedPeer: nil)
+        let m1 = try #require(try i.step(received: nil))
+        let m2 = try #require(try r.step(received: m1))
+        let m3 = try #require(try i.step(received: m2))
+        #expect(try r.step(received: m3) == nil)
+        let si = try i.session(), sr = try r.session()
+        #expect(si.peer == bob.publicKey && sr.peer == alice.publicKey)
+        var (a, b) = (si.transport, sr.transport)
+        #expect(try b.receive.decrypt(try a.send.encrypt([42])) == [42])
+    }
+
+    @Test func aManInTheMiddleIsRefused() throws {
+        let alice = KeyPair(), bob = KeyPair(), mallory = KeyPair()
+        // Alice dials Bob but Mallory answers with her own (valid) identity.
+        var i = SecureHandshake(role: .initiator, identity: alice, expectedPeer: bob.publicKey.nodeID)
+        var m = SecureHandshake(role: .responder, identity: mallory, expectedPeer: nil)
+        let m1 = try #require(try i.step(received: nil))
+        let m2 = try #require(try m.step(received: m1))
+        #expect(throws: NoiseError.unexpectedPeer(expected: bob.publicKey.nodeID.description,
+                                                  actual: mallory.publicKey.nodeID.description)) {
+            try i.step(received: m2)
+        }
+    }
+}
