@@ -18,7 +18,11 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             let path = try key.resolvedPath(creatingDirectory: true)
-            let passphrase = encrypt ? try key.passphrase(confirm: true) : nil
+            var passphrase: [UInt8]?
+            if encrypt {
+                guard let given = try key.passphrase(confirm: true) else { throw PassphraseError.missingForEncryption }
+                passphrase = given
+            }
             let pair = KeyPair()
             try KeyFile.write(pair, to: path, passphrase: passphrase, cost: fastKDF ? .interactive : .moderate)
             print("created \(path)\(encrypt ? " (encrypted)" : "")")
@@ -83,22 +87,22 @@ struct KeyOptions: ParsableArguments {
     func load() throws -> KeyPair {
         let path = try resolvedPath(creatingDirectory: false)
         guard try KeyFile.isEncrypted(at: path) else { return try KeyFile.load(from: path) }
-        return try KeyFile.load(from: path, passphrase: try passphrase(confirm: false))
+        guard let secret = try passphrase(confirm: false) else { throw CryptoError.passphraseRequired(path: path) }
+        return try KeyFile.load(from: path, passphrase: secret)
     }
 
-    /// The passphrase as bytes: from --passphrase-file, $FILTOP_PASSPHRASE or the terminal.
-    func passphrase(confirm: Bool) throws -> [UInt8] {
+    /// The passphrase as bytes: from --passphrase-file, $FILTOP_PASSPHRASE or the terminal;
+    /// nil when none was given and there is no terminal to ask on.
+    func passphrase(confirm: Bool) throws -> [UInt8]? {
         if let passphraseFile {
             let data = try Data(contentsOf: URL(fileURLWithPath: passphraseFile))
             return Array(data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).first ?? [])
         }
         if let env = ProcessInfo.processInfo.environment["FILTOP_PASSPHRASE"] { return Array(env.utf8) }
-        guard isatty(STDIN_FILENO) != 0 else {
-            throw ValidationError("a passphrase is needed: use --passphrase-file FILE or set FILTOP_PASSPHRASE")
-        }
+        guard isatty(STDIN_FILENO) != 0 else { return nil }
         let first = Self.prompt("Passphrase: ")
         if confirm {
-            guard Self.prompt("Repeat passphrase: ") == first else { throw ValidationError("the passphrases differ") }
+            guard Self.prompt("Repeat passphrase: ") == first else { throw PassphraseError.mismatch }
         }
         return first
     }
@@ -108,5 +112,19 @@ struct KeyOptions: ParsableArguments {
         let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p)))
         memset(p, 0, strlen(p))
         return bytes
+    }
+}
+
+/// Why a passphrase could not be obtained; never contains the passphrase.
+enum PassphraseError: Error, CustomStringConvertible {
+    case missingForEncryption
+    case mismatch
+
+    var description: String {
+        switch self {
+        case .missingForEncryption:
+            return "--encrypt needs a passphrase: use --passphrase-file FILE, set FILTOP_PASSPHRASE, or run on a terminal"
+        case .mismatch: return "the two passphrases differ; nothing was written"
+        }
     }
 }
