@@ -1,0 +1,130 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// Accepts secure connections and answers requests.
+///
+/// Every connection must complete the Noise XX handshake with a proven identity within
+/// `handshakeTimeout` or is closed (so half-open and silent sockets cannot pile up).
+/// Each request runs `handler` off the event loop; at most `maxInFlight` requests per
+/// connection run at once, and further ones are refused with InvalidMessage instead of
+/// queueing without bound. Bad bytes from one peer close that peer's connection only.
+public final class RPCServer: Sendable {
+    /// Answers one request from a proven peer.
+    public typealias Handler = @Sendable (Envelope, PublicKey) async -> Envelope
+
+    private let channel: Channel
+    private let connections: ConnectionSet
+    /// The port actually bound (useful with port 0).
+    public let port: Int
+
+    private init(channel: Channel, port: Int, connections: ConnectionSet) {
+        self.channel = channel
+        self.port = port
+        self.connections = connections
+    }
+
+    /// Listens on `host:port` (port 0 picks a free one).
+    public static func start(
+        host: String, port: Int, identity: KeyPair, allowedPeers: Set<NodeID>? = nil,
+        handshakeTimeout: TimeAmount = .seconds(10), maxInFlight: Int = 256,
+        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton, handler: @escaping Handler
+    ) async throws -> RPCServer {
+        let connections = ConnectionSet()
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { child in
+                connections.insert(child)
+                child.closeFuture.whenComplete { _ in connections.remove(child) }
+                return child.eventLoop.makeCompletedFuture {
+                    let established = child.eventLoop.makePromise(of: PublicKey.self)
+                    let timer = child.eventLoop.scheduleTask(in: handshakeTimeout) { child.close(promise: nil) }
+                    established.futureResult.whenComplete { _ in timer.cancel() }
+                    if let allowedPeers {
+                        established.futureResult.whenSuccess { peer in
+                            if !allowedPeers.contains(peer.nodeID) { child.close(promise: nil) }
+                        }
+                    }
+                    try child.pipeline.syncOperations.addHandlers([
+                        SecureChannelHandler(role: .responder, identity: identity, expectedPeer: nil, established: established),
+                        EnvelopeCodecHandler(),
+                        RequestDispatcher(established: established.futureResult, maxInFlight: maxInFlight, handler: handler),
+                    ])
+                }
+            }
+            .bind(host: host, port: port).get()
+        guard let bound = channel.localAddress?.port else {
+            throw NetworkError.unreachable("could not bind \(host):\(port)")
+        }
+        return RPCServer(channel: channel, port: bound, connections: connections)
+    }
+
+    /// Open connections right now.
+    public var connectionCount: Int { connections.count }
+
+    /// Stops accepting connections and closes every open one; their pending requests fail
+    /// on the peer's side with `NetworkError.connectionClosed`.
+    public func close() async {
+        try? await channel.close()
+        for child in connections.all { try? await child.close() }
+    }
+}
+
+/// The server's open child channels, for shutdown and counting.
+final class ConnectionSet: @unchecked Sendable {
+    // Sendable: all state is guarded by `lock`.
+    private let lock = NSLock()
+    private var channels: [ObjectIdentifier: Channel] = [:]
+
+    func insert(_ c: Channel) { lock.withLock { channels[ObjectIdentifier(c)] = c } }
+    func remove(_ c: Channel) { _ = lock.withLock { channels.removeValue(forKey: ObjectIdentifier(c)) } }
+    var all: [Channel] { lock.withLock { Array(channels.values) } }
+    var count: Int { lock.withLock { channels.count } }
+}
+
+/// Runs each request through the handler and writes the answer with the same request ID.
+final class RequestDispatcher: ChannelInboundHandler {
+    typealias InboundIn = Envelope
+
+    private let established: EventLoopFuture<PublicKey>
+    private let handler: RPCServer.Handler
+    private let maxInFlight: Int
+    private var inFlight = 0
+
+    init(established: EventLoopFuture<PublicKey>, maxInFlight: Int, handler: @escaping RPCServer.Handler) {
+        self.established = established
+        self.maxInFlight = maxInFlight
+        self.handler = handler
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let request = unwrapInboundIn(data)
+        let channel = context.channel
+        guard inFlight < maxInFlight else {
+            let refusal = Envelope(InvalidMessage(reason: "more than \(maxInFlight) requests in flight"), requestID: request.requestID)
+            context.writeAndFlush(NIOAny(refusal), promise: nil)
+            return
+        }
+        guard ProtocolVersion.supported.contains(request.version) else {
+            context.writeAndFlush(NIOAny(Envelope(ProtocolMismatch(), requestID: request.requestID)), promise: nil)
+            return
+        }
+        inFlight += 1
+        let handler = self.handler
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        established.whenSuccess { peer in
+            Task {
+                let answer = await handler(request, peer)
+                let reply = Envelope(type: answer.type, requestID: request.requestID, body: answer.body, version: answer.version)
+                channel.eventLoop.execute { loopBound.value.inFlight -= 1 }
+                channel.writeAndFlush(reply, promise: nil)
+            }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+@testable import NodeKit
+
+/// Several nodes over real loopback sockets. Serialized: the thousand-connection test
+/// would otherwise starve the others' handshakes of CPU.
+@Suite(.serialized) struct NetworkTests {
+    /// A server that answers every request with an InvalidMessage echoing the request type.
+    private func echoServer(_ identity: KeyPair, handshakeTimeout: TimeAmount = .seconds(10)) async throws -> RPCServer {
+        try await RPCServer.start(host: "127.0.0.1", port: 0, identity: identity, handshakeTimeout: handshakeTimeout) { request, peer in
+            Envelope(InvalidMessage(reason: "echo \(request.type) from \(peer.nodeID.short)"), requestID: 0)
+        }
+    }
+
+    @Test func twoNodesEstablishAndExchange() async throws {
+        let server = KeyPair(), client = KeyPair()
+        let s = try await echoServer(server)
+        let c = try await RPCClient.connect(host: "127.0.0.1", port: s.port, identity: client, expectedPeer: server.publicKey.nodeID)
+        #expect(c.peer == server.publicKey)
+        let answer = try await c.request(.establishmentChallenge, body: .map([:]))
+        let reason = try answer.message(as: InvalidMessage.self).reason
+        #expect(reason == "echo EstablishmentChallenge from \(client.publicKey.nodeID.short)")
+        await c.close()
+        await s.close()
+    }
+
+    @Test func dialingTheWrongIdentityIsRefused() async throws {
+        let server = KeyPair(), client = KeyPair(), expected = KeyPair()
+        let s = try await echoServer(server)
+        await #expect(throws: NoiseError.unexpectedPeer(expected: expected.publicKey.nodeID.description,
+                                                        actual: server.publicKey.nodeID.description)) {
+            _ = try await RPCClient.connect(host: "127.0.0.1", port: s.port, identity: client, expectedPeer: expected.publicKey.nodeID)
+        }
+        await s.close()
+    }
+
+    @Test func garbageAndSilentSocketsDoNotHurtOthers() async throws {
+        let server = KeyPair()
+        let s = try await echoServer(server, handshakeTimeout: .seconds(2))
+        // Random bytes, a hostile length, and a socket that never speaks.
+        var raw: [Int32] = []
+        for payload in [Sodium.randomBytes(4096), [0xff, 0xff] + Sodium.randomBytes(100), []] {
+            let fd = try Self.rawConnect(port: s.port)
+            if !payload.isEmpty { _ = payload.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
+            raw.append(fd)
+        }
+        // The node keeps serving an honest peer meanwhile.
+        let c = try await RPCClient.connect(host: "127.0.0.1", port: s.port, identity: KeyPair(), expectedPeer: server.publicKey.nodeID)
+        _ = try await c.request(.establishmentChallenge, body: .map([:]))
+        // Every bad socket is closed by the server (read returns 0 or an error).
+        for fd in raw {
+            var byte: UInt8 = 0
+            var sawClose = false
+            for _ in 0..<150 {
+                var tv = timeval(tv_sec: 0, tv_usec: 100_000)
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+                let n = read(fd, &byte, 1)
+                if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { sawClose = true; break }
+            }
+            #expect(sawClose)
+            close(fd)
+        }
+        _ = try await c.request(.establishmentChallenge, body: .map([:]))
+        await c.close()
+        await s.close()
+    }
+
+    @Test func holdsAThousandConcurrentConnections() async throws {
+        let server = KeyPair()
+        let s = try await echoServer(server)
+        let clients = try await withThrowingTaskGroup(of: RPCClient.self) { group in
+            for _ in 0..<1000 {
+                group.addTask {
+                    try await RPCClient.connect(host: "127.0.0.1", port: s.port, identity: KeyPair(), expectedPeer: server.publicKey.nodeID)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(clients.count == 1000)
+        #expect(s.connectionCount == 1000)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for c in clients { group.addTask { _ = try await c.request(.establishmentChallenge, body: .map([:])) } }
+            try await group.waitForAll()
+        }
+        for c in clients { await c.close() }
+        await s.close()
+    }
+
+    @Test func aPeerThatGoesAwayMidRequestGivesATypedError() async throws {
+        let server = KeyPair()
+        let s = try await RPCServer.start(host: "127.0.0.1", port: 0, identity: server) { _, _ in
+            try? await Task.sleep(for: .seconds(600))
+            return Envelope(InvalidMessage(reason: "late"), requestID: 0)
+        }
+        let c = try await RPCClient.connect(host: "127.0.0.1", port: s.port, identity: KeyPair(), expectedPeer: server.publicKey.nodeID)
+        // A silent peer: the request times out with a typed error.
+        await #expect(throws: NetworkError.self) {
+            _ = try await c.request(.establishmentChallenge, body: .map([:]), timeout: .milliseconds(200))
+        }
+        // A peer that goes away: the pending request fails at once, long before its timeout.
+        let pending = Task { try await c.request(.establishmentChallenge, body: .map([:]), timeout: .seconds(600)) }
+        try await Task.sleep(for: .milliseconds(100))
+        await s.close()
+        await #expect(throws: NetworkError.connectionClosed("while waiting for an answer")) { _ = try await pending.value }
+    }
+
+    @Test func nothingReadableCrossesTheWire() async throws {
+        // Everything after the handshake is AEAD ciphertext: a marker sent in a request
+        // never appears in the bytes a passive observer would see.
+        let marker = Array("baga6ea4seaq-plaintext-marker-region-EU".utf8)
+        var i = NoiseXXHandshake(role: .initiator, staticPrivateKey: Sodium.randomBytes(32))
+        var r = NoiseXXHandshake(role: .responder, staticPrivateKey: Sodium.randomBytes(32))
+        _ = try r.readMessage(try i.writeMessage())
+        _ = try i.readMessage(try r.writeMessage())
+        _ = try r.readMessage(try i.writeMessage())
+        var t = try i.transport()
+        let sealed = try t.send.encrypt(Envelope(type: .establishmentChallenge, requestID: 1, body: .bytes(marker)).framed)
+        #expect(!sealed.indices.dropLast(marker.count).contains { Array(sealed[$0..<$0 + marker.count]) == marker })
+    }
+
+    private static func rawConnect(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else { throw NetworkError.unreachable("raw connect failed: errno \(errno)") }
+        return fd
+    }
+}
