@@ -3,7 +3,7 @@
 # Idempotent and quiet when everything is present. Needs root or sudo only when installing.
 set -euo pipefail
 
-packages=(libsodium-dev libncurses-dev libsqlite3-dev pkg-config tmux openssl python3 python3-venv)
+packages=(libsodium-dev libncurses-dev libsqlite3-dev pkg-config tmux tcpdump openssl python3 python3-venv)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,7 +9,7 @@ struct Filtop: AsyncParsableCommand {
         abstract: "A Filecoin secondary retrieval market node with an operator console.",
         subcommands: [
             ImportCommand.self, PieceCIDCommand.self, ExportCommand.self, CARCommand.self,
-            KeysCommand.self, OfferCommand.self, BenchCommand.self,
+            KeysCommand.self, OfferCommand.self, NodeCommand.self, RegisterCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -42,6 +42,15 @@ import Testing
             case .insufficientFunds: _ = try? envelope.message(as: InsufficientFunds.self)
             case .invalidMessage: _ = try? envelope.message(as: InvalidMessage.self)
             case .protocolMismatch: _ = try? envelope.message(as: ProtocolMismatch.self)
+            case .registerNode: _ = try? envelope.message(as: RegisterNode.self)
+            case .deregisterNode: _ = try? envelope.message(as: DeregisterNode.self)
+            case .registerAck: _ = try? envelope.message(as: RegisterAck.self)
+            case .listNodes: _ = try? envelope.message(as: ListNodes.self)
+            case .nodeList: _ = try? envelope.message(as: NodeList.self)
+            case .controlStatusRequest: _ = try? envelope.message(as: ControlStatusRequest.self)
+            case .controlStatus: _ = try? envelope.message(as: ControlStatus.self)
+            case .controlEventsRequest: _ = try? envelope.message(as: ControlEventsRequest.self)
+            case .controlEvents: _ = try? envelope.message(as: ControlEvents.self)
             }
         }
         return accepted

@@ -23,6 +23,22 @@ public struct DataDirectory: Sendable {
     }
 
     public var databasePath: String { path + "/node.sqlite" }
+    /// The node's identity key file.
+    public var keyPath: String { path + "/node.key" }
+    /// The key file of this node's local administrator (the console, `filtop node status`).
+    public var adminKeyPath: String { path + "/admin.key" }
+    public var configPath: String { path + "/config.toml" }
+
+    /// Whether `filtop node init` has run here.
+    public var isInitialised: Bool {
+        FileManager.default.fileExists(atPath: keyPath) && FileManager.default.fileExists(atPath: configPath)
+    }
+
+    /// Reads and validates `config.toml`.
+    public func loadConfig() throws -> NodeConfig {
+        guard FileManager.default.fileExists(atPath: configPath) else { throw NodeError.notInitialised(path) }
+        return try NodeConfig.parse(try String(contentsOfFile: configPath, encoding: .utf8), path: configPath)
+    }
 
     /// Opens the node database and blockstore in this directory, creating both if needed.
     public func openBlockstore() throws -> Blockstore {

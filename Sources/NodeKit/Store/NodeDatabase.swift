@@ -55,6 +55,19 @@ public final class NodeDatabase: Sendable {
             }
             try db.create(index: "block_piece", on: "block", columns: ["piece_cid"])
         }
+        m.registerMigration("v2-register") { db in
+            for table in ["register_record", "known_node"] {
+                try db.create(table: table) { t in
+                    t.primaryKey("node_id", .text)
+                    t.column("record", .blob).notNull()
+                    t.column("roles", .text).notNull()
+                    t.column("region", .text).notNull()
+                    t.column("expiry", .integer).notNull()
+                    t.column("sequence", .integer).notNull()
+                    t.column("updated_at", .double).notNull()
+                }
+            }
+        }
         return m
     }
 }

@@ -6,9 +6,18 @@ public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible
     case insufficientFunds = 3
     case establishmentChallenge = 100
     case establishmentAnswer = 101
+    case registerNode = 200
+    case deregisterNode = 201
+    case registerAck = 202
+    case listNodes = 203
+    case nodeList = 204
     case publishGroupOffer = 300
     case publishSingleOffers = 301
     case offerAcknowledgement = 302
+    case controlStatusRequest = 400
+    case controlStatus = 401
+    case controlEventsRequest = 402
+    case controlEvents = 403
 
     public var description: String {
         switch self {
@@ -20,6 +29,15 @@ public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible
         case .publishGroupOffer: return "PublishGroupOffer"
         case .publishSingleOffers: return "PublishSingleOffers"
         case .offerAcknowledgement: return "OfferAcknowledgement"
+        case .registerNode: return "RegisterNode"
+        case .deregisterNode: return "DeregisterNode"
+        case .registerAck: return "RegisterAck"
+        case .listNodes: return "ListNodes"
+        case .nodeList: return "NodeList"
+        case .controlStatusRequest: return "ControlStatusRequest"
+        case .controlStatus: return "ControlStatus"
+        case .controlEventsRequest: return "ControlEventsRequest"
+        case .controlEvents: return "ControlEvents"
         }
     }
 }
