@@ -49,8 +49,11 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
             while let length = inbound.getInteger(at: inbound.readerIndex, as: UInt16.self),
                   inbound.readableBytes >= 2 + Int(length) {
                 inbound.moveReaderIndex(forwardBy: 2)
-                let frame = inbound.readBytes(length: Int(length)) ?? []
-                try handle(frame, context: context)
+                if transport != nil {
+                    try openTransportFrame(length: Int(length), context: context)
+                } else {
+                    try handshakeFrame(inbound.readBytes(length: Int(length)) ?? [], context: context)
+                }
             }
             inbound.discardReadBytes()
         } catch {
@@ -58,13 +61,22 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
-    private func handle(_ frame: [UInt8], context: ChannelHandlerContext) throws {
-        if var t = transport {
-            let plaintext = try t.receive.decrypt(frame)
-            transport = t
-            context.fireChannelRead(wrapInboundOut(ByteBuffer(bytes: plaintext)))
-            return
+    /// Decrypts one transport frame straight from the inbound buffer into a new buffer.
+    private func openTransportFrame(length: Int, context: ChannelHandlerContext) throws {
+        guard var t = transport, length >= NoisePrimitives.tagLength else { throw NoiseError.decryptionFailed }
+        var plain = context.channel.allocator.buffer(capacity: length - NoisePrimitives.tagLength)
+        let start = inbound.readerIndex
+        try plain.writeWithUnsafeMutableBytes(minimumWritableBytes: length - NoisePrimitives.tagLength) { out in
+            try inbound.withUnsafeReadableBytes { src in
+                try t.receive.open(UnsafeRawBufferPointer(rebasing: src[0..<length]), into: out)
+            }
         }
+        inbound.moveReaderIndex(to: start + length)
+        transport = t
+        context.fireChannelRead(wrapInboundOut(plain))
+    }
+
+    private func handshakeFrame(_ frame: [UInt8], context: ChannelHandlerContext) throws {
         if let reply = try handshake.step(received: frame) {
             writeFrame(reply, context: context, promise: nil)
             context.flush()
@@ -89,14 +101,23 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
+    /// Seals `buffer` as transport frames of at most 65535 bytes, each written straight
+    /// into its outgoing buffer.
     private func encryptAndWrite(_ buffer: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         guard var t = transport else { return }
         var rest = buffer
         do {
             while rest.readableBytes > 0 {
-                let chunk = rest.readBytes(length: min(rest.readableBytes, Self.maxPlaintext)) ?? []
-                let sealed = try t.send.encrypt(chunk)
-                writeFrame(sealed, context: context, promise: rest.readableBytes == 0 ? promise : nil)
+                let n = min(rest.readableBytes, Self.maxPlaintext)
+                var out = context.channel.allocator.buffer(capacity: n + NoisePrimitives.tagLength + 2)
+                out.writeInteger(UInt16(n + NoisePrimitives.tagLength))
+                try out.writeWithUnsafeMutableBytes(minimumWritableBytes: n + NoisePrimitives.tagLength) { dst in
+                    try rest.withUnsafeReadableBytes { src in
+                        try t.send.seal(UnsafeRawBufferPointer(rebasing: src[0..<n]), into: dst)
+                    }
+                }
+                rest.moveReaderIndex(forwardBy: n)
+                context.write(wrapOutboundOut(out), promise: rest.readableBytes == 0 ? promise : nil)
             }
             transport = t
         } catch {

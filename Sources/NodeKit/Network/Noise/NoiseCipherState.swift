@@ -23,6 +23,26 @@ public struct NoiseCipherState: Sendable {
         return NoisePrimitives.encrypt(key: key, nonce: nonce, ad: ad, plaintext: plaintext)
     }
 
+    /// Encrypts `plaintext` into `output` (which must hold `plaintext.count + 16` bytes)
+    /// without intermediate copies; returns the bytes written. Needs a key.
+    public mutating func seal(_ plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(NoiseError) -> Int {
+        guard let key else { throw .outOfOrder("transport cipher has no key") }
+        guard nonce < UInt64.max else { throw .nonceExhausted }
+        precondition(output.count >= plaintext.count + NoisePrimitives.tagLength, "output too small for the tag")
+        defer { nonce += 1 }
+        return NoisePrimitives.seal(key: key, nonce: nonce, plaintext: plaintext, into: output)
+    }
+
+    /// Decrypts `ciphertext` into `output` (at least `ciphertext.count − 16` bytes);
+    /// returns the plaintext length. The nonce advances only on success.
+    public mutating func open(_ ciphertext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(NoiseError) -> Int {
+        guard let key else { throw .outOfOrder("transport cipher has no key") }
+        guard nonce < UInt64.max else { throw .nonceExhausted }
+        let n = try NoisePrimitives.open(key: key, nonce: nonce, ciphertext: ciphertext, into: output)
+        nonce += 1
+        return n
+    }
+
     /// Decrypts and authenticates `ciphertext`; the nonce advances only on success, so an
     /// altered, replayed or reordered frame fails and leaves the state where it was.
     public mutating func decrypt(ad: [UInt8] = [], _ ciphertext: [UInt8]) throws(NoiseError) -> [UInt8] {

@@ -77,6 +77,24 @@ enum NoisePrimitives {
         return out
     }
 
+    static func seal(key: [UInt8], nonce n: UInt64, plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
+        var outLength: UInt64 = 0
+        _ = crypto_aead_chacha20poly1305_ietf_encrypt(
+            output.baseAddress!.assumingMemoryBound(to: UInt8.self), &outLength,
+            plaintext.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(plaintext.count), nil, 0, nil, nonce(n), key)
+        return Int(outLength)
+    }
+
+    static func open(key: [UInt8], nonce n: UInt64, ciphertext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(NoiseError) -> Int {
+        guard ciphertext.count >= tagLength, output.count >= ciphertext.count - tagLength else { throw .decryptionFailed }
+        var outLength: UInt64 = 0
+        let rc = crypto_aead_chacha20poly1305_ietf_decrypt(
+            output.baseAddress?.assumingMemoryBound(to: UInt8.self), &outLength, nil,
+            ciphertext.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(ciphertext.count), nil, 0, nonce(n), key)
+        guard rc == 0 else { throw .decryptionFailed }
+        return Int(outLength)
+    }
+
     static func decrypt(key: [UInt8], nonce n: UInt64, ad: [UInt8], ciphertext: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard ciphertext.count >= tagLength else { throw .decryptionFailed }
         var out = [UInt8](repeating: 0, count: ciphertext.count - tagLength)
