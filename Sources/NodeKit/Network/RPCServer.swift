@@ -12,6 +12,9 @@ import NIOPosix
 public final class RPCServer: Sendable {
     /// Answers one request from a proven peer.
     public typealias Handler = @Sendable (Envelope, PublicKey) async -> Envelope
+    /// Answers a request at once on the connection's event loop, or returns nil to pass
+    /// it to the asynchronous `Handler`. For quick, non-blocking answers only.
+    public typealias ImmediateHandler = @Sendable (Envelope, PublicKey) -> Envelope?
 
     private let channel: Channel
     private let connections: ConnectionSet
@@ -28,7 +31,8 @@ public final class RPCServer: Sendable {
     public static func start(
         host: String, port: Int, identity: KeyPair, allowedPeers: Set<NodeID>? = nil,
         handshakeTimeout: TimeAmount = .seconds(10), maxInFlight: Int = 256,
-        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton, handler: @escaping Handler
+        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton, immediate: ImmediateHandler? = nil,
+        handler: @escaping Handler
     ) async throws -> RPCServer {
         let connections = ConnectionSet()
         let channel = try await ServerBootstrap(group: group)
@@ -50,7 +54,8 @@ public final class RPCServer: Sendable {
                     try child.pipeline.syncOperations.addHandlers([
                         SecureChannelHandler(role: .responder, identity: identity, expectedPeer: nil, established: established),
                         EnvelopeCodecHandler(),
-                        RequestDispatcher(established: established.futureResult, maxInFlight: maxInFlight, handler: handler),
+                        RequestDispatcher(established: established.futureResult, maxInFlight: maxInFlight,
+                                          immediate: immediate, handler: handler),
                     ])
                 }
             }
@@ -90,13 +95,28 @@ final class RequestDispatcher: ChannelInboundHandler {
 
     private let established: EventLoopFuture<PublicKey>
     private let handler: RPCServer.Handler
+    private let immediate: RPCServer.ImmediateHandler?
     private let maxInFlight: Int
     private var inFlight = 0
+    private var peer: PublicKey?
+    private var unflushed = false
 
-    init(established: EventLoopFuture<PublicKey>, maxInFlight: Int, handler: @escaping RPCServer.Handler) {
+    init(established: EventLoopFuture<PublicKey>, maxInFlight: Int, immediate: RPCServer.ImmediateHandler?,
+         handler: @escaping RPCServer.Handler) {
         self.established = established
         self.maxInFlight = maxInFlight
+        self.immediate = immediate
         self.handler = handler
+        established.whenSuccess { [self] in peer = $0 }
+    }
+
+    /// Answers written during one read burst go out in one flush.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if unflushed {
+            unflushed = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -109,6 +129,12 @@ final class RequestDispatcher: ChannelInboundHandler {
         }
         guard ProtocolVersion.supported.contains(request.version) else {
             context.writeAndFlush(NIOAny(Envelope(ProtocolMismatch(), requestID: request.requestID)), promise: nil)
+            return
+        }
+        if let immediate, let peer, let answer = immediate(request, peer) {
+            let reply = Envelope(type: answer.type, requestID: request.requestID, body: answer.body, version: answer.version)
+            context.write(NIOAny(reply), promise: nil)
+            unflushed = true
             return
         }
         inFlight += 1

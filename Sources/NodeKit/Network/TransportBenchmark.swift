@@ -63,9 +63,10 @@ public enum TransportBenchmark {
     /// each keeping `depth` requests in flight, for `seconds`.
     public static func roundTrips(seconds: Double, sessions: Int = 4, depth: Int = 32) async throws -> Double {
         let key = KeyPair()
-        let server = try await RPCServer.start(host: "127.0.0.1", port: 0, identity: key) { request, _ in
-            Envelope(type: .registerAck, requestID: request.requestID, body: request.body)
-        }
+        let server = try await RPCServer.start(
+            host: "127.0.0.1", port: 0, identity: key,
+            immediate: { request, _ in Envelope(type: .registerAck, requestID: request.requestID, body: request.body) },
+            handler: { request, _ in Envelope(type: .registerAck, requestID: request.requestID, body: request.body) })
         var pool: [RPCClient] = []
         for _ in 0..<sessions {
             pool.append(try await RPCClient.connect(host: "127.0.0.1", port: server.port, identity: KeyPair(), expectedPeer: key.publicKey.nodeID))
