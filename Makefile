@@ -4,7 +4,7 @@
 SWIFT ?= swift
 export PATH := $(PATH):/opt/swift/usr/bin
 
-.PHONY: run test build release deps bench-content bench-offers clean
+.PHONY: run test build release deps bench-content bench-offers bench-console clean
 
 run: deps release
 	./.build/release/filtop $(ARGS)
@@ -27,6 +27,10 @@ bench-content: deps release
 
 bench-offers: deps release
 	./.build/release/filtop bench offers
+
+bench-console: deps release
+	./.build/release/filtop bench console
+	python3 ./scripts/bench_console.py ./.build/release/filtop
 
 clean:
 	rm -rf .build

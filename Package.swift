@@ -47,7 +47,7 @@ let package = Package(
         ),
         .target(
             name: "TermUI",
-            dependencies: ["CNcurses"]
+            dependencies: ["CNcurses", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .executableTarget(
             name: "filtop",
@@ -56,10 +56,13 @@ let package = Package(
                 "TermUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            resources: [.copy("Themes")]
         ),
         .testTarget(name: "NodeKitTests", dependencies: ["NodeKit"]),
-        .testTarget(name: "filtopTests", dependencies: ["filtop", "NodeKit"]),
+        .target(name: "TermUITestSupport", dependencies: ["TermUI"], path: "Tests/TermUITestSupport"),
+        .testTarget(name: "TermUITests", dependencies: ["TermUI", "TermUITestSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "filtopTests", dependencies: ["filtop", "NodeKit", "TermUI", "TermUITestSupport"], exclude: ["__Snapshots__"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,7 +5,28 @@ import NodeKit
 /// `filtop bench`: measure this machine on the node's hot paths.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure hot paths on this machine.", subcommands: [Offers.self, NetworkBenchCommand.self])
+        commandName: "bench", abstract: "Measure hot paths on this machine.", subcommands: [Offers.self, Console.self, NetworkBenchCommand.self])
+
+    struct Console: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "console",
+            abstract: "The console's table: sort + draw N rows into a 120×40 cell buffer, and resident memory with them loaded.")
+        @Option(help: "Rows in the table.") var rows = 10_000
+        @Option(help: "Sort + draw repetitions.") var iterations = 200
+
+        func validate() throws {
+            guard rows >= 1, iterations >= 1 else { throw ValidationError("--rows and --iterations must be positive") }
+        }
+
+        func run() throws {
+            let r = ConsoleBenchmark.run(rows: rows, iterations: iterations)
+            let p = ConsoleBenchmark.percentile
+            print(String(format: "rows: %d   load into the Content view: %.2f ms", r.rows, r.loadMillis))
+            print(String(format: "sort + draw 120x40: p50 %.3f ms  p99 %.3f ms  max %.3f ms", p(r.sortRenderMillis, 0.5), p(r.sortRenderMillis, 0.99), r.sortRenderMillis.max() ?? 0))
+            print(String(format: "draw only 120x40:   p50 %.3f ms  p99 %.3f ms", p(r.renderMillis, 0.5), p(r.renderMillis, 0.99)))
+            print(String(format: "memory with %d rows: RSS %.1f MiB, of which private (anonymous) %.1f MiB", r.rows, r.residentMiB, r.anonymousMiB))
+        }
+    }
 
     struct Offers: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -8,9 +8,10 @@ struct Filtop: AsyncParsableCommand {
         commandName: "filtop",
         abstract: "A Filecoin secondary retrieval market node with an operator console.",
         subcommands: [
-            ImportCommand.self, PieceCIDCommand.self, ExportCommand.self, CARCommand.self,
+            ConsoleCommand.self, ImportCommand.self, PieceCIDCommand.self, ExportCommand.self, CARCommand.self,
             KeysCommand.self, OfferCommand.self, NodeCommand.self, RegisterCommand.self, BenchCommand.self,
-        ]
+        ],
+        defaultSubcommand: ConsoleCommand.self
     )
 }
 

@@ -1,0 +1,65 @@
+import CNcurses
+import Foundation
+
+/// How many terminal columns text takes, by `wcwidth(3)` — never by `String.count`,
+/// which counts graphemes, not cells (a CJK ideograph is one grapheme but two cells).
+public enum CellWidth {
+    /// Ensures `wcwidth` answers for UTF-8: the user's locale when it is UTF-8, else
+    /// `C.UTF-8`. Runs once; the ncurses driver relies on it before `initscr`.
+    public static func prepareLocale() { _ = localeReady }
+
+    private static let localeReady: Bool = {
+        setlocale(LC_ALL, "")
+        if filtop_locale_is_utf8() != 0 { return true }
+        return setlocale(LC_CTYPE, "C.UTF-8") != nil
+    }()
+
+    /// True when the locale can show Unicode (block glyphs, box drawing).
+    public static var unicodeAvailable: Bool { prepareLocale(); return localeReady }
+
+    /// Columns for one grapheme: 0 (combining or control), 1 or 2.
+    public static func of(_ character: Character) -> Int {
+        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii < 0x7f ? 1 : 0 }
+        prepareLocale()
+        var width = 0
+        for scalar in character.unicodeScalars {
+            if scalar.value == 0xFE0F { return 2 }
+            let w = Int(filtop_wcwidth(scalar.value))
+            if width == 0, w > 0 { width = w }
+        }
+        return min(width, 2)
+    }
+
+    /// Columns for a string.
+    public static func of(_ text: String) -> Int {
+        var total = 0
+        for c in text { total += of(c) }
+        return total
+    }
+
+    /// The longest prefix of `text` that fits in `columns`, with its width.
+    public static func prefix(_ text: String, fitting columns: Int) -> (text: Substring, width: Int) {
+        var width = 0
+        var end = text.startIndex
+        for i in text.indices {
+            let w = of(text[i])
+            if width + w > columns { break }
+            width += w
+            end = text.index(after: i)
+        }
+        return (text[text.startIndex..<end], width)
+    }
+
+    /// `text` cut or padded with spaces to exactly `columns`; an ellipsis marks a cut.
+    public static func fit(_ text: String, _ columns: Int, alignRight: Bool = false, ellipsis: String = "…") -> String {
+        guard columns > 0 else { return "" }
+        let w = of(text)
+        if w <= columns {
+            let pad = String(repeating: " ", count: columns - w)
+            return alignRight ? pad + text : text + pad
+        }
+        let mark = of(ellipsis) <= columns ? ellipsis : ""
+        let cut = prefix(text, fitting: columns - of(mark))
+        return String(cut.text) + mark + String(repeating: " ", count: columns - cut.width - of(mark))
+    }
+}

@@ -1,0 +1,54 @@
+/// A named set of styles, one per `ThemeRole`, as loaded from a theme file and reduced to
+/// what the terminal can show.
+public struct Theme: Sendable, Equatable {
+    public var name: String
+    public var styles: [ThemeRole: Style]
+
+    public init(name: String, styles: [ThemeRole: Style]) {
+        self.name = name
+        self.styles = styles
+    }
+
+    public subscript(role: ThemeRole) -> Style { styles[role] ?? .plain }
+
+    /// The theme as a terminal of `depth` shows it. In monochrome every colour goes and a
+    /// role that relied on a coloured background turns to reverse video, so the selected
+    /// row, the active tab and the focused button stay visible without colour.
+    public func reduced(to depth: ColorDepth) -> Theme {
+        var out = self
+        for (role, style) in styles {
+            var s = style
+            if depth == .monochrome {
+                if style.background != .default { s.attributes.insert(.reverse) }
+                s.foreground = .default
+                s.background = .default
+            } else {
+                s.foreground = style.foreground.reduced(to: depth) ?? .default
+                s.background = style.background.reduced(to: depth) ?? .default
+            }
+            out.styles[role] = s
+        }
+        return out
+    }
+
+    /// The theme used when no file can be read: terminal colours, attributes only where
+    /// they carry meaning. Also the base every theme file starts from.
+    public static let builtIn: Theme = {
+        func s(_ fg: Color = .default, _ bg: Color = .default, _ a: Style.Attributes = []) -> Style {
+            Style(foreground: fg, background: bg, attributes: a)
+        }
+        let cyan = Color.indexed(6), yellow = Color.indexed(3), red = Color.indexed(1), green = Color.indexed(2)
+        let blue = Color.indexed(4), grey = Color.indexed(8)
+        return Theme(name: "built-in", styles: [
+            .base: s(), .title: s(.default, blue, [.bold]), .tab: s(), .tabActive: s(.indexed(0), cyan, [.bold]),
+            .border: s(grey), .tableHeader: s(cyan, .default, [.bold]), .tableSorted: s(yellow, .default, [.bold, .underline]),
+            .tableRow: s(), .tableSelected: s(.indexed(0), cyan), .label: s(cyan), .value: s(.default, .default, [.bold]),
+            .muted: s(grey), .flashInfo: s(green), .flashWarn: s(yellow, .default, [.bold]), .flashError: s(red, .default, [.bold]),
+            .prompt: s(.default, .default, [.bold]), .completion: s(grey), .helpKey: s(yellow, .default, [.bold]), .helpText: s(),
+            .dialog: s(.default, .default), .button: s(), .buttonFocused: s(.indexed(0), cyan, [.bold]),
+            .progressDone: s(green), .progressTodo: s(grey), .sparkline: s(green),
+            .logDebug: s(grey), .logInfo: s(), .logWarn: s(yellow), .logError: s(red, .default, [.bold]),
+            .tooSmallBad: s(red, .default, [.bold]), .tooSmallGood: s(green, .default, [.bold]),
+        ])
+    }()
+}

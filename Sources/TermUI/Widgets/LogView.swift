@@ -1,0 +1,75 @@
+import Foundation
+
+/// A live log: a bounded ring of lines that follows the tail until the operator scrolls
+/// up, and jumps straight back to the tail on `bottom` — it never replays the backlog.
+public struct LogView: Sendable {
+    /// One line of the log.
+    public struct Line: Sendable, Equatable {
+        /// Severity, which picks the line's style.
+        public enum Level: Int, Sendable, Comparable {
+            case debug, info, warning, error
+            public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+        }
+
+        public let time: Date
+        public let level: Level
+        public let text: String
+
+        public init(time: Date, level: Level, text: String) {
+            self.time = time
+            self.level = level
+            self.text = text
+        }
+    }
+
+    public private(set) var lines: RingBuffer<Line>
+    /// True while the view sticks to the newest line.
+    public private(set) var following = true
+    /// Lines above the bottom of the view while not following.
+    private var fromBottom = 0
+    public private(set) var filter = RowFilter("")
+    private var pageHeight = 10
+
+    public init(capacity: Int = 5000) { lines = RingBuffer(capacity: capacity) }
+
+    public mutating func append(_ line: Line) {
+        lines.append(line)
+        if !following { fromBottom = min(fromBottom + 1, max(0, lines.count - 1)) }
+    }
+
+    public mutating func setFilter(_ query: String) { filter = RowFilter(query) }
+
+    public mutating func scroll(by delta: Int) {
+        fromBottom = min(max(0, fromBottom - delta), max(0, lines.count - 1))
+        following = fromBottom == 0
+    }
+
+    public mutating func page(by pages: Int) { scroll(by: pages * max(1, pageHeight - 1)) }
+    public mutating func top() { scroll(by: -lines.count) }
+    public mutating func tail() { fromBottom = 0; following = true }
+
+
+    public mutating func render(into buffer: inout CellBuffer, rect: Rect, context: RenderContext) {
+        pageHeight = max(1, rect.height)
+        buffer.fill(rect, style: context.theme[.base])
+        let shown = filter.isEmpty ? lines.elements : lines.elements.filter { filter.matches($0.text) }
+        let end = max(0, shown.count - (filter.isEmpty ? fromBottom : 0))
+        let start = max(0, end - rect.height)
+        for (row, line) in shown[start..<end].enumerated() {
+            let role: ThemeRole = switch line.level {
+            case .debug: .logDebug
+            case .info: .logInfo
+            case .warning: .logWarn
+            case .error: .logError
+            }
+            let stamp = Self.stamp(line.time)
+            buffer.write("\(stamp) \(line.text)", x: rect.x, y: rect.y + row, style: context.theme[role], clip: rect)
+        }
+    }
+
+    /// HH:MM:SS in UTC, so snapshots do not depend on the machine's time zone.
+    static func stamp(_ time: Date) -> String {
+        let s = Int(time.timeIntervalSince1970.rounded(.down)) % 86_400
+        return String(format: "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+    }
+}

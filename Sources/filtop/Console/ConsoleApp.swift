@@ -1,0 +1,237 @@
+import Foundation
+import NodeKit
+import TermUI
+
+/// The operator console: title bar, view tabs, the current view, an import progress bar
+/// and the flash / command / filter line. Runs on the run loop's thread; takes node data
+/// only from the mailbox and sends commands only through the feed.
+final class ConsoleApp: TerminalApplication {
+    /// What the keyboard is talking to right now.
+    enum Mode: Equatable {
+        case normal, command, filter, help
+        case confirmQuit(ConfirmDialog)
+    }
+
+    let views: [ConsoleView]
+    let logView: LogPaneView
+    private(set) var tabs: Tabs
+    private(set) var mode: Mode = .normal
+    private(set) var flash = FlashLine()
+    private(set) var progress: ConsoleMailbox.ImportProgressState?
+    private var snapshot = NodeSnapshot()
+    private var commandLine: LineEditor
+    private var filterLine = LineEditor(prompt: "/")
+    private var filterBefore = ""
+    private let mailbox: ConsoleMailbox
+    private let feed: NodeFeed?
+    private let settings: ConsoleSettings
+    private let keyMap: KeyMap
+    private let time: TimeSource
+    private var theme: Theme
+    private(set) var finished = false
+
+    let minimumSize = Size(width: 60, height: 15)
+
+    init(settings: ConsoleSettings, keyMap: KeyMap, theme: Theme, mailbox: ConsoleMailbox, feed: NodeFeed?, time: TimeSource) {
+        logView = LogPaneView()
+        views = [OverviewView(), ContentView(), PeersView(), logView]
+        tabs = Tabs(titles: views.map(\.title))
+        self.settings = settings
+        self.keyMap = keyMap
+        self.theme = theme.reduced(to: settings.colorDepth)
+        self.mailbox = mailbox
+        self.feed = feed
+        self.time = time
+        let viewNames = views.map { $0.title.lowercased() }
+        let catalog = settings.catalog
+        commandLine = LineEditor(prompt: ":") { line in
+            ConsoleCommandLine.completions(line, views: viewNames, themes: { catalog.names })
+        }
+    }
+
+    var current: ConsoleView { views[tabs.selected] }
+    var themeName: String { theme.name }
+
+    var renderContext: RenderContext { RenderContext(theme: theme, glyphs: settings.glyphs, now: time.now) }
+
+    /// Shows a message on the flash line.
+    func say(_ text: String, _ level: FlashLine.Level = .info) { flash.show(text, level: level, at: time.now) }
+
+    // MARK: data
+
+    func update() {
+        let delivery = mailbox.take()
+        if let s = delivery.snapshot {
+            snapshot = s
+            for view in views { view.update(s) }
+        }
+        for event in delivery.events { logView.append(event) }
+        for (text, level) in delivery.notices { say(text, level) }
+        if let p = delivery.progress { progress = p }
+    }
+
+    // MARK: keys
+
+    func handle(_ key: Key) -> Bool {
+        switch mode {
+        case .normal: handleNormal(key)
+        case .command: handleCommand(key)
+        case .filter: handleFilter(key)
+        case .help:
+            let action = keyMap.action(for: key)
+            if action == .quit { quit(force: false) } else if [.back, .help, .select].contains(action) || key == .character("q") { mode = .normal }
+        case .confirmQuit(var dialog):
+            switch dialog.handle(key) {
+            case .pending: mode = .confirmQuit(dialog)
+            case .confirmed: finished = true
+            case .cancelled: mode = .normal
+            }
+        }
+        return !finished
+    }
+
+    private func handleNormal(_ key: Key) {
+        if case .character(let c) = key, let n = c.wholeNumberValue, (1...views.count).contains(n) {
+            tabs.selected = n - 1
+            return
+        }
+        guard let action = keyMap.action(for: key) else { return }
+        switch action {
+        case .command:
+            commandLine.begin()
+            mode = .command
+        case .filter:
+            filterBefore = current.filterQuery
+            filterLine.begin(filterBefore)
+            mode = .filter
+        case .help: mode = .help
+        case .nextView: tabs.next()
+        case .previousView: tabs.previous()
+        case .quit: quit(force: false)
+        case .back:
+            if !current.filterQuery.isEmpty { current.setFilter("") } else { flash.clear() }
+        default: _ = current.handle(action)
+        }
+    }
+
+    private func handleCommand(_ key: Key) {
+        switch commandLine.handle(key) {
+        case .editing: break
+        case .cancelled: mode = .normal
+        case .submitted(let line):
+            mode = .normal
+            guard !line.isEmpty else { return }
+            run(line)
+        }
+    }
+
+    private func handleFilter(_ key: Key) {
+        switch filterLine.handle(key) {
+        case .editing: current.setFilter(filterLine.text)
+        case .cancelled:
+            current.setFilter(key == .backspace ? "" : filterBefore)
+            mode = .normal
+        case .submitted(let text):
+            current.setFilter(text)
+            mode = .normal
+        }
+    }
+
+    /// Runs one `:` command line.
+    func run(_ line: String) {
+        let command: ConsoleCommandLine.Command
+        do { command = try ConsoleCommandLine.parse(line, views: views.map { $0.title.lowercased() }) } catch {
+            say(error.description, .error)
+            return
+        }
+        switch command {
+        case .quit(let force): quit(force: force)
+        case .help: mode = .help
+        case .view(let name):
+            if let i = views.firstIndex(where: { $0.title.lowercased() == name }) { tabs.selected = i }
+        case .theme(let name): switchTheme(name)
+        case .importFile(let path): startImport(path)
+        }
+    }
+
+    private func quit(force: Bool) {
+        if let p = progress, !force {
+            mode = .confirmQuit(ConfirmDialog(title: "Quit?", message: "An import of \((p.path as NSString).lastPathComponent) is running; quitting stops it.", confirmLabel: "Quit"))
+        } else {
+            finished = true
+        }
+    }
+
+    private func switchTheme(_ name: String?) {
+        let catalog = settings.catalog
+        guard let name else {
+            say("theme \(theme.name); available: \(catalog.names.joined(separator: ", "))")
+            return
+        }
+        do {
+            theme = try catalog.theme(named: name).reduced(to: settings.colorDepth)
+            say("theme \(theme.name)" + (settings.colorDepth == .monochrome ? " (no colour: NO_COLOR or --no-color)" : ""))
+        } catch {
+            say(error.description, .error)
+        }
+    }
+
+    private func startImport(_ path: String) {
+        guard !settings.readOnly else { return say("read-only mode: :import is disabled", .warning) }
+        guard progress == nil else { return say("an import is already running", .warning) }
+        guard FileManager.default.isReadableFile(atPath: path) else { return say("cannot read \(path)", .error) }
+        guard let feed else { return say("no node attached", .error) }
+        progress = .init(path: path, done: 0, total: 0)
+        say("importing \(path)…")
+        feed.importFile(path)
+    }
+
+    // MARK: drawing
+
+    func render(into buffer: inout CellBuffer, context: RenderContext) {
+        let parts = buffer.bounds.rows([.fixed(1), .fixed(1), .fill(), .fixed(progress == nil ? 0 : 1), .fixed(1)])
+        renderTitle(into: &buffer, rect: parts[0], context: context)
+        tabs.render(into: &buffer, rect: parts[1], context: context)
+        let filter = current.filterQuery.isEmpty ? "" : " /\(current.filterQuery)"
+        let body = Box.draw(parts[2], title: "\(current.title) · \(current.caption)\(filter)", into: &buffer, context: context)
+        current.render(into: &buffer, rect: body, context: context)
+        if let p = progress {
+            let fraction = p.total == 0 ? 0 : Double(p.done) / Double(p.total)
+            ProgressBar(fraction: fraction, label: "import \((p.path as NSString).lastPathComponent)").render(into: &buffer, rect: parts[3], context: context)
+        }
+        switch mode {
+        case .command: commandLine.render(into: &buffer, rect: parts[4], context: context)
+        case .filter: filterLine.render(into: &buffer, rect: parts[4], context: context)
+        default:
+            let hint = "\(keyMap.label(for: .help)) help  \(keyMap.label(for: .command)) command  \(keyMap.label(for: .filter)) filter  \(keyMap.label(for: .nextView)) next view  :q quit"
+            flash.render(into: &buffer, rect: parts[4], context: context, hint: hint)
+        }
+        switch mode {
+        case .help:
+            HelpScreen(title: current.title, viewEntries: helpEntries, keyMap: keyMap).render(into: &buffer, rect: parts[2], context: context)
+        case .confirmQuit(let dialog):
+            dialog.render(into: &buffer, screen: buffer.bounds, context: context)
+        default: break
+        }
+    }
+
+    private var helpEntries: [HelpScreen.Entry] {
+        current.helpEntries + [
+            HelpScreen.Entry("1-\(views.count)", "jump to a view (" + views.map(\.title).joined(separator: ", ") + ")"),
+            HelpScreen.Entry(":theme NAME", "switch theme (\(settings.catalog.names.joined(separator: ", ")))"),
+            HelpScreen.Entry(":q", "quit (:q! without asking)"),
+        ]
+    }
+
+    private func renderTitle(into buffer: inout CellBuffer, rect: Rect, context: RenderContext) {
+        let style = context.theme[.title]
+        buffer.fill(rect, style: style)
+        var left = " filtop"
+        if let s = snapshot.status {
+            left += " · \(s.nodeID) · \(s.roles.map(\.rawValue).joined(separator: ","))"
+            left += " · up \(ConsoleFormat.duration(context.now.timeIntervalSince(s.startedAt)))"
+        }
+        if settings.readOnly { left += " · READ-ONLY" }
+        buffer.write(left, x: rect.x, y: rect.y, style: style, clip: rect)
+    }
+}

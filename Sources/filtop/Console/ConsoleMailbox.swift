@@ -1,0 +1,66 @@
+import Foundation
+import NodeKit
+import TermUI
+
+/// The hand-off between the node side (background tasks) and the UI thread. Producers
+/// post and wake the loop; the UI takes everything in one go when it wakes. Producers
+/// never wait on the UI and the UI never waits on the node.
+final class ConsoleMailbox: Sendable {
+    /// Everything posted since the last `take`.
+    struct Delivery {
+        var snapshot: NodeSnapshot?
+        var events: [NodeEvent] = []
+        var notices: [(String, FlashLine.Level)] = []
+        /// nil: no news; `.some(nil)`: the import ended; `.some(p)`: it is at `p`.
+        var progress: ImportProgressState??
+    }
+
+    /// An import in flight, as the progress bar shows it.
+    struct ImportProgressState: Sendable, Equatable {
+        var path: String
+        var done: UInt64
+        var total: UInt64
+    }
+
+    private let state = Mutexed(State())
+    private let wake: @Sendable () -> Void
+
+    private struct State {
+        var delivery = Delivery()
+        var wakePending = false
+        var lastSnapshot: NodeSnapshot?
+    }
+
+    init(wake: @escaping @Sendable () -> Void) { self.wake = wake }
+
+    /// Posts a snapshot; wakes the UI only when it differs from the last one.
+    func post(_ snapshot: NodeSnapshot) {
+        let changed = state.with { s -> Bool in
+            guard s.lastSnapshot != snapshot else { return false }
+            s.lastSnapshot = snapshot
+            s.delivery.snapshot = snapshot
+            return true
+        }
+        if changed { signal() }
+    }
+
+    func post(_ event: NodeEvent) { state.with { $0.delivery.events.append(event) }; signal() }
+    func notice(_ text: String, _ level: FlashLine.Level) { state.with { $0.delivery.notices.append((text, level)) }; signal() }
+    func progress(_ p: ImportProgressState?) { state.with { $0.delivery.progress = .some(p) }; signal() }
+
+    func take() -> Delivery {
+        state.with { s in
+            defer { s.delivery = Delivery(); s.wakePending = false }
+            return s.delivery
+        }
+    }
+
+    /// One wake-up per batch: a burst of log lines costs the UI one redraw.
+    private func signal() {
+        let first = state.with { s -> Bool in
+            defer { s.wakePending = true }
+            return !s.wakePending
+        }
+        if first { wake() }
+    }
+}

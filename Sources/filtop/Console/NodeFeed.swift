@@ -1,0 +1,65 @@
+import Foundation
+import NodeKit
+
+/// Keeps the mailbox supplied from a `NodeControl`, off the UI thread: polls status,
+/// pieces and register peers every `interval`, streams the node's events, and runs
+/// operator commands (imports) and reports their progress.
+struct NodeFeed: Sendable {
+    let control: NodeControl
+    let mailbox: ConsoleMailbox
+    let interval: TimeInterval
+
+    /// Starts polling and streaming; cancel the task to stop.
+    func start() -> Task<Void, Never> {
+        Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        await refresh()
+                        try? await Task.sleep(for: .seconds(interval))
+                    }
+                }
+                group.addTask {
+                    for await event in await control.events() {
+                        if Task.isCancelled { break }
+                        mailbox.post(event)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fetches everything once and posts it.
+    func refresh() async {
+        var snapshot = NodeSnapshot()
+        do {
+            snapshot.status = try await control.status()
+            snapshot.pieces = try await control.pieces()
+            snapshot.peers = try await control.registerPeers()
+        } catch {
+            snapshot.error = "\(error)"
+        }
+        mailbox.post(snapshot)
+    }
+
+    /// Imports a file, posting progress and the result; refreshes the views when done.
+    func importFile(_ path: String) {
+        Task {
+            mailbox.progress(.init(path: path, done: 0, total: 0))
+            do {
+                for try await update in await control.importFile(path) {
+                    switch update {
+                    case .progress(let done, let total):
+                        mailbox.progress(.init(path: path, done: done, total: total))
+                    case .finished(let piece):
+                        mailbox.notice("imported \(piece.source): piece \(piece.pieceCID)", .info)
+                    }
+                }
+            } catch {
+                mailbox.notice("import of \(path) failed: \(error)", .error)
+            }
+            mailbox.progress(nil)
+            await refresh()
+        }
+    }
+}

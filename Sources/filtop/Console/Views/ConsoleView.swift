@@ -1,0 +1,24 @@
+import TermUI
+
+/// One tab of the console. A view draws only from the latest `NodeSnapshot` (or the log),
+/// handles navigation for its content, and says what its keys are for `?`.
+protocol ConsoleView: AnyObject {
+    /// The tab title, also the `:` command that opens it (lower-cased).
+    var title: String { get }
+    /// Keys and commands particular to this view, shown first in help.
+    var helpEntries: [HelpScreen.Entry] { get }
+    /// A one-line description of what is shown ("3 of 10 pieces").
+    var caption: String { get }
+    /// The current `/` filter text.
+    var filterQuery: String { get }
+    func setFilter(_ query: String)
+    /// Handles a navigation action; false when the view has no use for it.
+    func handle(_ action: KeyAction) -> Bool
+    func update(_ snapshot: NodeSnapshot)
+    func render(into buffer: inout CellBuffer, rect: Rect, context: RenderContext)
+}
+
+extension ConsoleView {
+    var filterQuery: String { "" }
+    func setFilter(_ query: String) {}
+}

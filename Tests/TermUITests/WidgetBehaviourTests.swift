@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import TermUI
+
+@Suite struct WidgetBehaviourTests {
+    @Test func tableSortsNumbersAsNumbersAndReverses() {
+        var table = Fixture.table(rows: 12)
+        table.sort(by: 2)
+        let sizes = table.visible.map { table.rows[$0].sortKeys[2] }
+        #expect(sizes == sizes.sorted())
+        table.sort(by: 2)
+        #expect(!table.ascending)
+        #expect(table.visible.map { table.rows[$0].sortKeys[2] } == sizes.reversed())
+    }
+
+    @Test func tableFilterAndInvertedFilter() {
+        var table = Fixture.table(rows: 100)
+        table.setFilter("日本")
+        #expect(table.visible.count == 25)
+        table.setFilter("!日本")
+        #expect(table.visible.count == 75)
+        table.setFilter("")
+        #expect(table.visible.count == 100)
+    }
+
+    @Test func selectionFollowsItsRowAcrossUpdatesAndSorts() {
+        var table = Fixture.table(rows: 50)
+        table.move(by: 7)
+        let id = table.selectedRow?.id
+        table.sort(by: 1)
+        #expect(table.selectedRow?.id == id)
+        table.setRows(Array(Fixture.table(rows: 60).rows.reversed()))
+        #expect(table.selectedRow?.id == id)
+    }
+
+    @Test func tablePagesByTheDrawnHeightAndClamps() {
+        var table = Fixture.table(rows: 100)
+        var buffer = CellBuffer(size: Size(width: 60, height: 11))
+        table.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        table.page(by: 1)
+        #expect(table.selected == 9)
+        table.bottom()
+        #expect(table.selected == 99)
+        table.move(by: 5)
+        #expect(table.selected == 99)
+        table.top()
+        table.move(by: -1)
+        #expect(table.selected == 0)
+    }
+
+    @Test func flashClearsAfterItsLifetime() {
+        let clock = ManualTimeSource(Fixture.epoch)
+        var flash = FlashLine(lifetime: 6)
+        flash.show("saved", at: clock.now)
+        clock.advance(by: 5.9)
+        #expect(flash.current(at: clock.now)?.text == "saved")
+        clock.advance(by: 0.2)
+        #expect(flash.current(at: clock.now) == nil)
+        flash.show("failed", level: .error, at: clock.now)
+        clock.advance(by: 8)
+        #expect(flash.current(at: clock.now)?.level == .error)
+    }
+
+    @Test func confirmDialogStartsOnCancel() {
+        var dialog = ConfirmDialog(title: "Settle?", message: "settle channel X")
+        #expect(dialog.handle(.enter) == .cancelled)
+        var second = ConfirmDialog(title: "Settle?", message: "settle channel X")
+        #expect(second.handle(.right) == .pending)
+        #expect(second.handle(.enter) == .confirmed)
+    }
+
+    @Test func lineEditorHistoryAndCompletion() {
+        var editor = LineEditor(prompt: ":") { _ in ["import ", "theme dusk", "theme default"] }
+        editor.begin()
+        for c in "th" { _ = editor.handle(.character(c)) }
+        _ = editor.handle(.tab)
+        #expect(editor.text == "theme d")
+        #expect(editor.suggestion == "theme dusk")
+        _ = editor.handle(.tab)
+        #expect(editor.text == "theme d")
+        #expect(editor.handle(.enter) == .submitted("theme d"))
+        editor.begin()
+        for c in "q" { _ = editor.handle(.character(c)) }
+        #expect(editor.handle(.enter) == .submitted("q"))
+        editor.begin()
+        _ = editor.handle(.up)
+        #expect(editor.text == "q")
+        _ = editor.handle(.up)
+        #expect(editor.text == "theme d")
+        _ = editor.handle(.down)
+        #expect(editor.text == "q")
+        #expect(editor.handle(.escape) == .cancelled)
+    }
+
+    @Test func logViewFollowsTheTailUntilScrolledAndJumpsBack() {
+        var log = LogView(capacity: 100)
+        for i in 0..<150 { log.append(.init(time: Fixture.epoch, level: .info, text: "line \(i)")) }
+        #expect(log.lines.count == 100)
+        var buffer = CellBuffer(size: Size(width: 30, height: 3))
+        log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        #expect(buffer.line(2).hasPrefix("22:13:20 line 149"))
+        log.scroll(by: -5)
+        #expect(!log.following)
+        log.append(.init(time: Fixture.epoch, level: .info, text: "line 150"))
+        log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        #expect(buffer.line(2).hasPrefix("22:13:20 line 144"), "a paused view stays on the same lines")
+        log.tail()
+        log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        #expect(buffer.line(2).hasPrefix("22:13:20 line 150"))
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import NodeKit
+import TermUI
+@testable import filtop
+
+/// A node that never changes: fixed identity, pieces and peers, for deterministic screens.
+struct FixedNodeControl: NodeControl {
+    static let started = Date(timeIntervalSince1970: 1_700_000_000)
+    var peers = RegisterPeers.notConfigured
+
+    static let pieces: [PieceSummary] = (0..<24).map(piece)
+
+    static func piece(_ i: Int) -> PieceSummary {
+        let letters = Array("abcdefghij")
+        let root: String = "bafybeig" + String(repeating: String(letters[i % 10]), count: 3) + String(i * 7919, radix: 36) + "rootcid"
+        let piece: String = "baga6ea4seaq" + String(i * 104_729, radix: 36) + "piececid"
+        let sources = ["video.mp4", "dataset.csv", "日本語.txt", "backup.tar"]
+        let payload = UInt64(1 + i * 37_000)
+        let car = UInt64(200 + i * 37_100)
+        let padded = UInt64(1) << UInt64(10 + i % 12)
+        return PieceSummary(rootCID: root, pieceCID: piece, payloadSize: payload, carSize: car, pieceSize: padded,
+                            source: sources[i % 4], importedAt: started.addingTimeInterval(Double(i) * 3600))
+    }
+
+    func status() async throws -> NodeStatus {
+        NodeStatus(nodeID: "fidtestnode7k3q2example", roles: [.provider], dataDirectory: "/var/lib/filtop",
+                   startedAt: Self.started, pieceCount: Self.pieces.count, payloadBytes: 21_000_000, carBytes: 21_100_000,
+                   blockCount: 120, peerCount: peers.records.count)
+    }
+    func pieces() async throws -> [PieceSummary] { Self.pieces }
+    func registerPeers() async throws -> RegisterPeers { peers }
+    func events() async -> AsyncStream<NodeEvent> { AsyncStream { $0.finish() } }
+    func importFile(_ path: String) async -> AsyncThrowingStream<ImportUpdate, Error> { AsyncThrowingStream { $0.finish() } }
+}
+
+/// A console wired to a fixed node and a manual clock, with data already delivered.
+enum ConsoleFixture {
+    static let themes = CLI.repositoryRoot.appendingPathComponent("Sources/filtop/Themes").path
+
+    static func settings(depth: ColorDepth = .ansi256) -> ConsoleSettings {
+        ConsoleSettings(configDirectory: "/nonexistent/filtop", shippedThemes: themes, colorDepth: depth, glyphs: .unicode, readOnly: false)
+    }
+
+    static func app(clock: ManualTimeSource, peers: RegisterPeers = .notConfigured, logLines: Int = 40) async throws -> ConsoleApp {
+        let control = FixedNodeControl(peers: peers)
+        let mailbox = ConsoleMailbox(wake: {})
+        let settings = settings()
+        let app = ConsoleApp(settings: settings, keyMap: .defaults, theme: try settings.catalog.theme(named: "default"),
+                             mailbox: mailbox, feed: nil, time: clock)
+        await NodeFeed(control: control, mailbox: mailbox, interval: 60).refresh()
+        for i in 0..<logLines {
+            mailbox.post(NodeEvent(time: FixedNodeControl.started.addingTimeInterval(Double(i)), level: i % 7 == 3 ? .warning : .info,
+                                   source: "filtop.node", message: "event \(i): piece baga6ea4seaq\(i) announced"))
+        }
+        app.update()
+        clock.advance(by: 3725)
+        return app
+    }
+
+    static func screen(_ app: ConsoleApp, _ size: Size, clock: TimeSource) -> String {
+        TerminalLoop.frame(app, size: size, now: clock.now).text
+    }
+}
