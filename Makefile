@@ -4,7 +4,7 @@
 SWIFT ?= swift
 export PATH := $(PATH):/opt/swift/usr/bin
 
-.PHONY: run test build release deps bench-content bench-offers bench-console clean
+.PHONY: run test build release deps bench-content bench-offers bench-console bench-network clean
 
 run: deps release
 	./.build/release/filtop $(ARGS)
@@ -31,6 +31,9 @@ bench-offers: deps release
 bench-console: deps release
 	./.build/release/filtop bench console
 	python3 ./scripts/bench_console.py ./.build/release/filtop
+
+bench-network: deps release
+	./.build/release/filtop bench network
 
 clean:
 	rm -rf .build
