@@ -52,19 +52,7 @@ struct CARCommand: ParsableCommand {
 
         func run() throws {
             let store = try data.directory.openBlockstore()
-            let p = try store.importCAR(file).piece
-            if json {
-                Output.json([
-                    ("root", .string(p.rootCID)), ("piece_cid", .string(p.pieceCID)),
-                    ("car_size", .int(p.carSize)), ("piece_size", .int(p.pieceSize)),
-                ])
-            } else {
-                print("root:       \(p.rootCID)")
-                print("piece CID:  \(p.pieceCID)")
-                print("blocks:     \(p.blockCount)")
-                print("CAR size:   \(p.carSize)")
-                print("piece size: \(p.pieceSize)")
-            }
+            Output.piece(try store.importCAR(file).piece, json: json)
         }
     }
 }

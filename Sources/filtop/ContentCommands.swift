@@ -21,19 +21,8 @@ struct ImportCommand: ParsableCommand {
             try? FileManager.default.removeItem(atPath: carOut)
             try FileManager.default.copyItem(atPath: summary.carPath, toPath: carOut)
         }
-        let p = summary.piece
-        if json {
-            Output.json([
-                ("root", .string(p.rootCID)), ("piece_cid", .string(p.pieceCID)),
-                ("car_size", .int(p.carSize)), ("piece_size", .int(p.pieceSize)),
-            ])
-        } else {
-            print("root:       \(p.rootCID)")
-            print("piece CID:  \(p.pieceCID)")
-            print("CAR size:   \(p.carSize)")
-            print("piece size: \(p.pieceSize)")
-            if let carOut { print("CAR:        \(carOut)") }
-        }
+        Output.piece(summary.piece, json: json)
+        if let carOut, !json { print("CAR:        \(carOut)") }
     }
 }
 

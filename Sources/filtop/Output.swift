@@ -8,6 +8,23 @@ enum Output {
         print("{" + body + "}")
     }
 
+    /// Reports an imported piece: one JSON object (`root`, `piece_cid`, `car_size`,
+    /// `piece_size`) or aligned lines.
+    static func piece(_ p: PieceRecord, json asJSON: Bool) {
+        if asJSON {
+            json([
+                ("root", .string(p.rootCID)), ("piece_cid", .string(p.pieceCID)),
+                ("car_size", .int(p.carSize)), ("piece_size", .int(p.pieceSize)),
+            ])
+        } else {
+            print("root:       \(p.rootCID)")
+            print("piece CID:  \(p.pieceCID)")
+            print("blocks:     \(p.blockCount)")
+            print("CAR size:   \(p.carSize)")
+            print("piece size: \(p.pieceSize)")
+        }
+    }
+
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
 
     /// A progress reporter that redraws one stderr line at most ten times a second, or
