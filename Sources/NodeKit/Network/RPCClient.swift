@@ -108,6 +108,20 @@ final class ResponseRouter: ChannelDuplexHandler {
 
     private var nextID: UInt64 = 1
     private var pending: [UInt64: (EventLoopPromise<Envelope>, Scheduled<Void>)] = [:]
+    private var flushScheduled = false
+
+    /// Coalesces flushes: requests written by many tasks in one turn of the event loop go
+    /// out in one system call.
+    func flush(context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            let (router, context) = loopBound.value
+            router.flushScheduled = false
+            context.flush()
+        }
+    }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
