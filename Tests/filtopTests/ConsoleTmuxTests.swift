@@ -77,7 +77,9 @@ import Testing
         let env = "HOME=\(session.home) XDG_CONFIG_HOME=\(session.home)/config XDG_DATA_HOME=\(session.home)/data TERM=xterm-256color LANG=C.UTF-8"
         try session.start("env \(env) \(CLI.binary) --data-dir \(session.home)/node; echo FILTOP-EXITED $?")
 
-        var pane = try session.waitFor("Node ID")
+        var pane = try session.waitFor("the Overview") {
+            $0.contains("Node ID") && $0.contains("1 Overview") && $0.contains("no register configured")
+        }
         #expect(pane.contains("1 Overview"))
         #expect(pane.contains("no register configured"))
         #expect(try session.display("#{alternate_on}") == "1")
@@ -87,7 +89,7 @@ import Testing
         try session.keys("Enter")
         pane = try session.waitFor("imported sample.bin")
         try session.keys("2")
-        pane = try session.waitFor("1 pieces")
+        pane = try session.waitFor("the Content view") { $0.contains("1 pieces") && $0.contains("sample.bin") }
         #expect(pane.contains("sample.bin"))
 
         try session.keys("/")
@@ -98,12 +100,13 @@ import Testing
         pane = try session.waitFor("1 pieces /") { !$0.contains("0 of 1") && $0.contains("1 pieces") }
 
         try session.keys("?")
-        pane = try session.waitFor("Help: Content")
+        // Wait for the whole overlay: under load a capture can land mid-redraw.
+        pane = try session.waitFor("the Content help") { $0.contains("Help: Content") && $0.contains("jump to a view") }
         #expect(pane.contains("jump to a view"))
         try session.keys("Escape")
 
         try session.run(["resize-window", "-t", "0", "-x", "40", "-y", "10"])
-        pane = try session.waitFor("Terminal size too small")
+        pane = try session.waitFor("the too-small screen") { $0.contains("Terminal size too small") && $0.contains("Width = 40 Height = 10") }
         #expect(pane.contains("Width = 40 Height = 10"))
         try session.run(["resize-window", "-t", "0", "-x", "120", "-y", "40"])
         pane = try session.waitFor("view restored") { $0.contains("1 Overview") && !$0.contains("too small") }
