@@ -98,12 +98,7 @@ struct RegisterCommand: AsyncParsableCommand {
             let dir = target.data.directory
             let config = try dir.loadConfig()
             let key = try KeyFile.load(from: dir.keyPath)
-            let record = try NodeRecord(
-                keyPair: key, roles: Set(config.node.roles.compactMap(NodeRecord.Role.init(rawValue:))),
-                addresses: [address ?? config.node.listen], region: config.node.region, country: config.node.country,
-                paymentAddress: config.node.paymentAddress,
-                expiry: UInt64(Date().timeIntervalSince1970) + UInt64(config.node.recordTTL),
-                sequence: UInt64(Date().timeIntervalSince1970 * 1000))
+            let record = try config.record(for: key, addresses: [address ?? config.node.listen])
             let client = try await target.connect()
             let ack = try await client.call(RegisterNode(record: record), expecting: RegisterAck.self)
             await client.close()

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A buffered, append-only file writer that can also patch bytes it already wrote.
+/// A buffered, append-only file writer.
 ///
 /// Not thread-safe: one owner writes, then calls `close()`.
 public final class FileSink {
@@ -37,13 +37,6 @@ public final class FileSink {
 
     public func write(_ bytes: [UInt8]) throws(IOError) {
         try bytes.withUnsafeBytes { b in Result { () throws(IOError) in try write(b) } }.get()
-    }
-
-    /// Overwrites already-written bytes at `position` (the range must have been written).
-    public func patch(_ bytes: [UInt8], at position: UInt64) throws(IOError) {
-        try flush()
-        let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(position)) }
-        guard n == bytes.count else { throw IOError(path: path, operation: "write") }
     }
 
     /// Writes out everything buffered.

@@ -78,15 +78,13 @@ public final class RPCServer: Sendable {
 }
 
 /// The server's open child channels, for shutdown and counting.
-final class ConnectionSet: @unchecked Sendable {
-    // Sendable: all state is guarded by `lock`.
-    private let lock = NSLock()
-    private var channels: [ObjectIdentifier: Channel] = [:]
+struct ConnectionSet: Sendable {
+    private let channels = Locked<[ObjectIdentifier: Channel]>([:])
 
-    func insert(_ c: Channel) { lock.withLock { channels[ObjectIdentifier(c)] = c } }
-    func remove(_ c: Channel) { _ = lock.withLock { channels.removeValue(forKey: ObjectIdentifier(c)) } }
-    var all: [Channel] { lock.withLock { Array(channels.values) } }
-    var count: Int { lock.withLock { channels.count } }
+    func insert(_ c: Channel) { channels.withLock { $0[ObjectIdentifier(c)] = c } }
+    func remove(_ c: Channel) { _ = channels.withLock { $0.removeValue(forKey: ObjectIdentifier(c)) } }
+    var all: [Channel] { channels.withLock { Array($0.values) } }
+    var count: Int { channels.withLock { $0.count } }
 }
 
 /// Runs each request through the handler and writes the answer with the same request ID.

@@ -125,7 +125,3 @@ private final class ByteCounter: ChannelInboundHandler {
         if received >= expected { done.succeed(()) }
     }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

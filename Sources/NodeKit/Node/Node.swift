@@ -84,11 +84,8 @@ public actor Node {
     }
 
     /// This node's signed record, valid for the configured TTL.
-    public func record(sequence: UInt64 = UInt64(Date().timeIntervalSince1970 * 1000)) throws -> NodeRecord {
-        try NodeRecord(
-            keyPair: identity, roles: roles, addresses: listenAddress.map { [$0] } ?? [], region: config.node.region,
-            country: config.node.country, paymentAddress: config.node.paymentAddress,
-            expiry: UInt64(Date().timeIntervalSince1970) + UInt64(config.node.recordTTL), sequence: sequence)
+    public func record() throws -> NodeRecord {
+        try config.record(for: identity, addresses: listenAddress.map { [$0] } ?? [])
     }
 
     /// Publishes this node's record and refreshes the local copy of the register; on
@@ -133,7 +130,7 @@ public actor Node {
                 try answer.verify(answering: challenge, expectedGateway: gateway.nodeID, now: now)
                 let rtt = ContinuousClock.now - start
                 await client.close()
-                peers[gateway.nodeID] = UInt64(rtt.components.seconds) * 1_000_000 + UInt64(rtt.components.attoseconds / 1_000_000_000_000)
+                peers[gateway.nodeID] = UInt64(rtt.seconds * 1_000_000)
                 note("info", "established with gateway \(gateway.nodeID.short) at \(address)")
             } catch {
                 note("warning", "could not establish with gateway \(gateway.nodeID.short): \(error)")

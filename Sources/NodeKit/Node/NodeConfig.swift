@@ -133,6 +133,15 @@ public struct NodeConfig: Codable, Equatable, Sendable {
         }
     }
 
+    /// This node's signed record as the config describes it, valid for `record_ttl`
+    /// seconds from `now`; the sequence is `now` in milliseconds, so a later record wins.
+    public func record(for keyPair: KeyPair, addresses: [String], now: Date = Date()) throws(RegisterError) -> NodeRecord {
+        try NodeRecord(
+            keyPair: keyPair, roles: Set(node.roles.compactMap(NodeRecord.Role.init(rawValue:))), addresses: addresses,
+            region: node.region, country: node.country, paymentAddress: node.paymentAddress,
+            expiry: UInt64(now.timeIntervalSince1970) + UInt64(node.recordTTL), sequence: UInt64(now.timeIntervalSince1970 * 1000))
+    }
+
     /// The file a new node starts with, commented for the operator.
     public var rendered: String {
         func list(_ items: [String]) -> String { "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }

@@ -22,7 +22,7 @@ final class ConsoleMailbox: Sendable {
         var total: UInt64
     }
 
-    private let state = Mutexed(State())
+    private let state = Locked(State())
     private let wake: @Sendable () -> Void
 
     private struct State {
@@ -35,7 +35,7 @@ final class ConsoleMailbox: Sendable {
 
     /// Posts a snapshot; wakes the UI only when it differs from the last one.
     func post(_ snapshot: NodeSnapshot) {
-        let changed = state.with { s -> Bool in
+        let changed = state.withLock { s -> Bool in
             guard s.lastSnapshot != snapshot else { return false }
             s.lastSnapshot = snapshot
             s.delivery.snapshot = snapshot
@@ -44,12 +44,12 @@ final class ConsoleMailbox: Sendable {
         if changed { signal() }
     }
 
-    func post(_ event: NodeEvent) { state.with { $0.delivery.events.append(event) }; signal() }
-    func notice(_ text: String, _ level: FlashLine.Level) { state.with { $0.delivery.notices.append((text, level)) }; signal() }
-    func progress(_ p: ImportProgressState?) { state.with { $0.delivery.progress = .some(p) }; signal() }
+    func post(_ event: NodeEvent) { state.withLock { $0.delivery.events.append(event) }; signal() }
+    func notice(_ text: String, _ level: FlashLine.Level) { state.withLock { $0.delivery.notices.append((text, level)) }; signal() }
+    func progress(_ p: ImportProgressState?) { state.withLock { $0.delivery.progress = .some(p) }; signal() }
 
     func take() -> Delivery {
-        state.with { s in
+        state.withLock { s in
             defer { s.delivery = Delivery(); s.wakePending = false }
             return s.delivery
         }
@@ -57,7 +57,7 @@ final class ConsoleMailbox: Sendable {
 
     /// One wake-up per batch: a burst of log lines costs the UI one redraw.
     private func signal() {
-        let first = state.with { s -> Bool in
+        let first = state.withLock { s -> Bool in
             defer { s.wakePending = true }
             return !s.wakePending
         }
