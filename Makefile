@@ -19,8 +19,21 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# The release binary carries the Swift runtime inside (--static-swift-stdlib) and is
+# linked by lld with the console's code laid out together (scripts/filtop.order, made by
+# scripts/order-file.sh), identical functions folded, compact relative relocations
+# (glibc 2.36+) and no exported symbols: the console touches fewer pages, so it holds
+# less memory (docs/BENCHMARKS.md, Console). Without lld it links as before, unordered.
+LLD := $(shell PATH="$(PATH)" command -v ld.lld 2>/dev/null)
+RELEASE_FLAGS := -c release --product filtop --static-swift-stdlib
+ifneq ($(LLD),)
+RELEASE_FLAGS += -Xswiftc -use-ld=lld -Xlinker --icf=safe -Xlinker -z -Xlinker pack-relative-relocs \
+	-Xlinker --no-export-dynamic -Xlinker --symbol-ordering-file=$(CURDIR)/scripts/filtop.order \
+	-Xlinker --no-warn-symbol-ordering
+endif
+
 release: deps
-	$(SWIFT) build -c release --product filtop
+	$(SWIFT) build $(RELEASE_FLAGS)
 
 bench-content: deps release
 	python3 ./scripts/bench_content.py ./.build/release/filtop --memory-size $$((4 << 30))

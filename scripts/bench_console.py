@@ -7,9 +7,11 @@ Measures, with no test harness in between:
     which also creates the node key and database, is reported separately);
   - idle CPU over --idle seconds (utime+stime from /proc/PID/stat), as % of one core;
   - bytes written to the terminal per second while idle;
-  - resident memory of the idle console.
+  - resident memory of the idle console;
+  - the same idle figures and resident memory with the Content view showing --rows pieces
+    (a node filled by `filtop bench console --populate`), the table an operator keeps open.
 
-Usage: scripts/bench_console.py [BINARY] [--runs 5] [--idle 30]
+Usage: scripts/bench_console.py [BINARY] [--runs 5] [--idle 30] [--rows 10000]
 """
 import argparse
 import fcntl
@@ -87,6 +89,23 @@ def stop(proc, master):
         os.close(master)
 
 
+def idle(proc, master, seconds):
+    """Reads the terminal for `seconds`; returns (elapsed, CPU seconds used, bytes written)."""
+    cpu0, t0, written = cpu_seconds(proc.pid), time.perf_counter(), 0
+    end = t0 + seconds
+    while time.perf_counter() < end:
+        if select.select([master], [], [], max(0, end - time.perf_counter()))[0]:
+            written += len(os.read(master, 65536))
+    return time.perf_counter() - t0, cpu_seconds(proc.pid) - cpu0, written
+
+
+def settle(master, seconds=3):
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        if select.select([master], [], [], max(0, end - time.perf_counter()))[0]:
+            os.read(master, 65536)
+
+
 def first_frame(binary, data_dir, home):
     proc, master, t0 = start(binary, data_dir, home)
     t, _ = read_until(master, FIRST_FRAME_MARK)
@@ -99,6 +118,7 @@ def main():
     parser.add_argument("binary", nargs="?", default="./.build/release/filtop")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--idle", type=float, default=30.0)
+    parser.add_argument("--rows", type=int, default=10000)
     args = parser.parse_args()
     root = tempfile.mkdtemp(prefix="filtop-bench-console-")
     try:
@@ -111,21 +131,28 @@ def main():
 
         proc, master, _ = start(args.binary, data, home)
         read_until(master, DATA_MARK)
-        settle = time.perf_counter() + 3
-        while time.perf_counter() < settle:
-            if select.select([master], [], [], settle - time.perf_counter())[0]:
-                os.read(master, 65536)
-        cpu0, t0, written = cpu_seconds(proc.pid), time.perf_counter(), 0
-        end = t0 + args.idle
-        while time.perf_counter() < end:
-            if select.select([master], [], [], max(0, end - time.perf_counter()))[0]:
-                written += len(os.read(master, 65536))
-        elapsed = time.perf_counter() - t0
-        cpu = cpu_seconds(proc.pid) - cpu0
+        settle(master)
+        elapsed, cpu, written = idle(proc, master, args.idle)
         rss = rss_mib(proc.pid)
         stop(proc, master)
         print(f"idle {elapsed:.0f} s at 120x40: CPU {100 * cpu / elapsed:.3f} % of one core, "
               f"{written / elapsed:.1f} bytes/s to the terminal ({written} bytes), RSS {rss:.1f} MiB")
+
+        full = root + "/full"
+        t0 = time.perf_counter()
+        subprocess.run([args.binary, "bench", "console", "--populate", full, "--rows", str(args.rows)], check=True,
+                       stdout=subprocess.DEVNULL)
+        print(f"node filled with {args.rows} pieces in {time.perf_counter() - t0:.1f} s")
+        proc, master, _ = start(args.binary, full, home)
+        read_until(master, DATA_MARK)
+        os.write(master, b"2")
+        read_until(master, f"{args.rows} pieces".encode())
+        settle(master)
+        elapsed, cpu, written = idle(proc, master, args.idle)
+        rss = rss_mib(proc.pid)
+        stop(proc, master)
+        print(f"Content view with {args.rows} pieces, idle {elapsed:.0f} s at 120x40: CPU {100 * cpu / elapsed:.3f} % of one core, "
+              f"{written / elapsed:.1f} bytes/s to the terminal, RSS {rss:.1f} MiB")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

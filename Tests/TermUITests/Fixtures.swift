@@ -20,11 +20,16 @@ enum Fixture {
             TableColumn("SIZE", width: .fixed(10), alignRight: true),
             TableColumn("REGION", width: .fixed(8)),
         ])
+        table.setRows(rows(count))
+        return table
+    }
+
+    /// The rows of `table(rows:)`.
+    static func rows(_ count: Int) -> [TableRow] {
         let regions = ["eu-west", "us-east", "ap-south", "日本"]
-        table.setRows((0..<count).map { i in
+        return (0..<count).map { i in
             TableRow(id: "row\(i)", cells: ["\(i)", "piece-\(String(i * 7919 % 10007, radix: 16))", "\(i * 37 % 1000) KiB", regions[i % regions.count]],
                      sortKeys: [.number(Double(i)), .text("piece-\(String(i * 7919 % 10007, radix: 16))"), .number(Double(i * 37 % 1000)), .text(regions[i % regions.count])])
-        })
-        return table
+        }
     }
 }

@@ -24,7 +24,7 @@ struct FixedNodeControl: NodeControl {
 
     func status() async throws -> NodeStatus {
         NodeStatus(nodeID: "fidtestnode7k3q2example", roles: [.provider], dataDirectory: "/var/lib/filtop",
-                   startedAt: Self.started, pieceCount: Self.pieces.count, payloadBytes: 21_000_000, carBytes: 21_100_000,
+                   startedAt: Self.started, pieceCount: Self.pieces.count, contentRevision: 1, payloadBytes: 21_000_000, carBytes: 21_100_000,
                    blockCount: 120, peerCount: peers.records.count)
     }
     func pieces() async throws -> [PieceSummary] { Self.pieces }

@@ -107,6 +107,16 @@ public final class Blockstore: Sendable {
         piecesDirectory + "/.import-\(UUID().uuidString).car.part"
     }
 
+    /// How many pieces, blocks and bytes the store holds, and its content revision.
+    public func totals() throws -> ContentTotals {
+        try database.writer.read { db in
+            guard let totals = try ContentTotals.fetchOne(db, sql: "SELECT revision, piece_count, payload_bytes, car_bytes, block_count FROM content_totals") else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "the content_totals row is missing from \(database.path)")
+            }
+            return totals
+        }
+    }
+
     /// All pieces, newest first.
     public func pieces() throws -> [PieceRecord] {
         try database.writer.read { db in

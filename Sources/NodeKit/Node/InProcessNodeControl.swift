@@ -45,14 +45,13 @@ public final class InProcessNodeControl: NodeControl {
     }
 
     public func status() async throws -> NodeStatus {
-        let records = try await run { try self.blockstore.pieces() }
+        let totals = try await run { try self.blockstore.totals() }
         let config = try loadConfig()
         let peers = try await registerPeers()
         return NodeStatus(
             nodeID: nodeID, roles: config.node.roles.compactMap(NodeRole.init(rawValue:)), dataDirectory: directory.path,
-            startedAt: startedAt,
-            pieceCount: records.count, payloadBytes: records.reduce(0) { $0 + $1.payloadSize },
-            carBytes: records.reduce(0) { $0 + $1.carSize }, blockCount: records.reduce(0) { $0 + $1.blockCount }, peerCount: peers.records.count)
+            startedAt: startedAt, pieceCount: totals.pieceCount, contentRevision: totals.revision,
+            payloadBytes: totals.payloadBytes, carBytes: totals.carBytes, blockCount: totals.blockCount, peerCount: peers.records.count)
     }
 
     public func pieces() async throws -> [PieceSummary] {

@@ -9,7 +9,7 @@ import Foundation
 public protocol NodeControl: Sendable {
     /// Identity, roles, data directory, start time and counts.
     func status() async throws -> NodeStatus
-    /// Imported pieces, newest first.
+    /// Imported pieces, newest first. Fetch them again only when `NodeStatus.contentRevision` changed.
     func pieces() async throws -> [PieceSummary]
     /// What the node's register knows about other nodes.
     func registerPeers() async throws -> RegisterPeers
@@ -27,13 +27,15 @@ public struct NodeStatus: Sendable, Equatable {
     public var dataDirectory: String
     public var startedAt: Date
     public var pieceCount: Int
+    /// Changes whenever a piece is added or removed; the same value means the same pieces.
+    public var contentRevision: Int64
     public var payloadBytes: UInt64
     public var carBytes: UInt64
     public var blockCount: Int
     public var peerCount: Int
 
     public init(
-        nodeID: String, roles: [NodeRole], dataDirectory: String, startedAt: Date, pieceCount: Int,
+        nodeID: String, roles: [NodeRole], dataDirectory: String, startedAt: Date, pieceCount: Int, contentRevision: Int64,
         payloadBytes: UInt64, carBytes: UInt64, blockCount: Int, peerCount: Int
     ) {
         self.nodeID = nodeID
@@ -41,6 +43,7 @@ public struct NodeStatus: Sendable, Equatable {
         self.dataDirectory = dataDirectory
         self.startedAt = startedAt
         self.pieceCount = pieceCount
+        self.contentRevision = contentRevision
         self.payloadBytes = payloadBytes
         self.carBytes = carBytes
         self.blockCount = blockCount

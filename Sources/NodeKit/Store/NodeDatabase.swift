@@ -68,6 +68,36 @@ public final class NodeDatabase: Sendable {
                 }
             }
         }
+        m.registerMigration("v3-content-totals") { db in
+            try db.execute(sql: """
+                CREATE TABLE content_totals (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    revision INTEGER NOT NULL,
+                    piece_count INTEGER NOT NULL,
+                    payload_bytes INTEGER NOT NULL,
+                    car_bytes INTEGER NOT NULL,
+                    block_count INTEGER NOT NULL);
+                INSERT INTO content_totals
+                    SELECT 1, COUNT(*), COUNT(*), COALESCE(SUM(payload_size), 0), COALESCE(SUM(car_size), 0), COALESCE(SUM(block_count), 0)
+                    FROM piece;
+                CREATE TRIGGER piece_added AFTER INSERT ON piece BEGIN
+                    UPDATE content_totals SET revision = revision + 1, piece_count = piece_count + 1,
+                        payload_bytes = payload_bytes + NEW.payload_size, car_bytes = car_bytes + NEW.car_size,
+                        block_count = block_count + NEW.block_count;
+                END;
+                CREATE TRIGGER piece_removed AFTER DELETE ON piece BEGIN
+                    UPDATE content_totals SET revision = revision + 1, piece_count = piece_count - 1,
+                        payload_bytes = payload_bytes - OLD.payload_size, car_bytes = car_bytes - OLD.car_size,
+                        block_count = block_count - OLD.block_count;
+                END;
+                CREATE TRIGGER piece_changed AFTER UPDATE ON piece BEGIN
+                    UPDATE content_totals SET revision = revision + 1,
+                        payload_bytes = payload_bytes - OLD.payload_size + NEW.payload_size,
+                        car_bytes = car_bytes - OLD.car_size + NEW.car_size,
+                        block_count = block_count - OLD.block_count + NEW.block_count;
+                END;
+                """)
+        }
         return m
     }
 }

@@ -1,17 +1,21 @@
 /// A sortable, filterable table that only draws the rows on screen, so ten thousand
-/// rows cost no more to draw than forty. Holds its own selection, scroll position, sort
-/// and filter; the selection follows its row (by `id`) when rows are replaced.
-public struct Table: Sendable, Equatable {
+/// rows cost no more to draw than forty.
+///
+/// Rows come from a `TableSource`: cells are asked for only for the rows drawn, sort keys
+/// only of the sort column (kept until the rows change), and a filter's search text only
+/// while a filter is set. Holds its own selection, scroll position, sort and filter; the
+/// selection follows its row (by id) when the source is replaced.
+public struct Table: Sendable {
     public var columns: [TableColumn]
-    public private(set) var rows: [TableRow] = []
-    /// Indices into `rows` of the rows shown, filtered and sorted.
+    public private(set) var source: any TableSource = TableRows([])
+    /// Positions in `source` of the rows shown, filtered and sorted.
     public private(set) var visible: [Int] = []
     public private(set) var sortColumn: Int?
     public private(set) var ascending = true
     public private(set) var filter = RowFilter("")
     public private(set) var selected = 0
-    /// Sort keys by column, built once per `setRows`, so a sort compares plain arrays.
-    private var columnKeys: [ColumnKeys] = []
+    private var sortKeys: ColumnKeys?
+    private var searchIndex: SearchIndex?
     private var offset = 0
     private var pageHeight = 10
 
@@ -21,30 +25,41 @@ public struct Table: Sendable, Equatable {
         self.ascending = ascending
     }
 
-    public var selectedRow: TableRow? { visible.indices.contains(selected) ? rows[visible[selected]] : nil }
+    /// The position in `source` of the selected row, if any row is shown.
+    public var selectedRow: Int? { visible.indices.contains(selected) ? visible[selected] : nil }
+    /// The id of the selected row, if any row is shown.
+    public var selectedID: String? { selectedRow.map(source.id) }
 
-    public mutating func setRows(_ newRows: [TableRow]) {
-        let keep = selectedRow?.id
-        rows = newRows
-        columnKeys = columns.indices.map { ColumnKeys(rows: newRows, column: $0) }
-        rebuild(keeping: keep)
+    /// Shows `newSource`'s rows, keeping the sort, the filter and the selected row.
+    public mutating func setSource(_ newSource: any TableSource) {
+        let keep = selectedID
+        source = newSource
+        sortKeys = nil
+        searchIndex = nil
+        rebuild(keeping: keep.flatMap { id in (0..<newSource.count).first { newSource.id($0) == id } })
     }
 
+    /// Shows ready-made rows.
+    public mutating func setRows(_ rows: [TableRow]) { setSource(TableRows(rows)) }
+
     public mutating func setFilter(_ query: String) {
+        let keep = selectedRow
         filter = RowFilter(query)
-        rebuild(keeping: selectedRow?.id)
+        if filter.isEmpty { searchIndex = nil }
+        rebuild(keeping: keep)
     }
 
     /// Sorts by `column`; choosing the current column again reverses the order.
     public mutating func sort(by column: Int) {
         guard columns.indices.contains(column) else { return }
+        let keep = selectedRow
         if sortColumn == column { ascending.toggle() } else { (sortColumn, ascending) = (column, true) }
-        rebuild(keeping: selectedRow?.id)
+        rebuild(keeping: keep)
     }
 
     public mutating func sortNext() { sort(by: ((sortColumn ?? -1) + 1) % max(1, columns.count)) }
     public mutating func sortPrevious() { sort(by: ((sortColumn ?? 0) + columns.count - 1) % max(1, columns.count)) }
-    public mutating func reverse() { ascending.toggle(); rebuild(keeping: selectedRow?.id) }
+    public mutating func reverse() { let keep = selectedRow; ascending.toggle(); rebuild(keeping: keep) }
 
     public mutating func move(by delta: Int) { select(selected + delta) }
     public mutating func page(by pages: Int) { select(selected + pages * max(1, pageHeight - 1)) }
@@ -55,13 +70,22 @@ public struct Table: Sendable, Equatable {
         selected = min(max(0, index), max(0, visible.count - 1))
     }
 
-    private mutating func rebuild(keeping id: String?) {
-        var indices = filter.isEmpty ? Array(rows.indices) : rows.indices.filter { filter.matches(rows[$0]) }
-        if let column = sortColumn, columnKeys.indices.contains(column) {
-            columnKeys[column].sort(&indices, ascending: ascending)
+    /// Recomputes the rows shown; the selection stays on source row `row` when it is shown.
+    private mutating func rebuild(keeping row: Int?) {
+        var indices: [Int]
+        if filter.isEmpty {
+            indices = Array(0..<source.count)
+        } else {
+            if searchIndex == nil { searchIndex = SearchIndex(source, columns: columns.count) }
+            let index = searchIndex!, needle = Array(filter.needle.utf8), inverted = filter.inverted
+            indices = (0..<source.count).filter { index.contains(needle, row: $0) != inverted }
+        }
+        if let column = sortColumn, columns.indices.contains(column) {
+            if sortKeys?.column != column { sortKeys = ColumnKeys(source, column: column) }
+            sortKeys!.sort(&indices, ascending: ascending)
         }
         visible = indices
-        if let id, let at = visible.firstIndex(where: { rows[$0].id == id }) { selected = at } else { select(selected) }
+        if let row, let at = visible.firstIndex(of: row) { selected = at } else { select(selected) }
     }
 
     /// Column widths for a table `width` wide (one space between columns).
@@ -107,14 +131,14 @@ public struct Table: Sendable, Equatable {
         }
         for line in 0..<min(pageHeight, visible.count - offset) {
             let index = offset + line
-            let row = rows[visible[index]]
+            let row = visible[index]
             let y = rect.y + 1 + line
             let isSelected = index == selected && focused
             let style = theme[isSelected ? .tableSelected : .tableRow]
             if isSelected { buffer.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: style) }
             var x = rect.x
             for (i, column) in columns.enumerated() {
-                let text = i < row.cells.count ? row.cells[i] : ""
+                let text = source.cell(row, i)
                 buffer.write(CellWidth.fit(text, widths[i], alignRight: column.alignRight, ellipsis: context.glyphs.ellipsis), x: x, y: y, style: style, clip: rect)
                 x += widths[i] + 1
             }

@@ -18,29 +18,6 @@ public struct TableColumn: Sendable, Equatable {
     }
 }
 
-/// One row of a `Table`. `id` keeps the selection on the same row across updates;
-/// `sortKeys` (one per column) let numbers sort as numbers while cells show them formatted.
-public struct TableRow: Sendable, Equatable {
-    /// A value a column sorts by.
-    public enum SortKey: Sendable, Equatable, Comparable {
-        case number(Double)
-        case text(String)
-    }
-
-    public var id: String
-    public var cells: [String]
-    public var sortKeys: [SortKey]
-    /// Lower-cased text of every cell, for the filter.
-    let searchText: String
-
-    public init(id: String, cells: [String], sortKeys: [SortKey]? = nil) {
-        self.id = id
-        self.cells = cells
-        self.sortKeys = sortKeys ?? cells.map { .text($0) }
-        searchText = cells.joined(separator: "\u{1F}").lowercased()
-    }
-}
-
 /// What `/` typed: rows containing the text (case-insensitive); a leading `!` keeps the
 /// rows that do not.
 public struct RowFilter: Sendable, Equatable {
@@ -53,8 +30,6 @@ public struct RowFilter: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { needle.isEmpty }
-
-    public func matches(_ row: TableRow) -> Bool { needle.isEmpty || row.searchText.contains(needle) != inverted }
 
     /// Whether a line of text passes the filter.
     public func matches(_ text: String) -> Bool { needle.isEmpty || text.lowercased().contains(needle) != inverted }

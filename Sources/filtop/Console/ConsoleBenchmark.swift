@@ -3,21 +3,22 @@ import NodeKit
 import TermUI
 
 /// `filtop bench console`: the console's own costs, measured through the real code —
-/// ten thousand pieces through the Content view's table, sorted and drawn into a 120×40
-/// cell buffer, and the process's resident memory with them loaded.
+/// ten thousand pieces through the Content view's table, sorted, filtered and drawn into
+/// a 120×40 cell buffer, and the process's resident memory with them loaded.
 enum ConsoleBenchmark {
     struct Result {
         var rows: Int
         var loadMillis: Double
         var sortRenderMillis: [Double]
         var renderMillis: [Double]
+        var filterMillis: [Double]
         var residentMiB: Double
         var anonymousMiB: Double
     }
 
-    static func run(rows: Int, iterations: Int) -> Result {
+    static func run(rows: Int, iterations: Int) throws -> Result {
         let start = Date(timeIntervalSince1970: 1_700_000_000)
-        let pieces = (0..<rows).map { piece($0, start: start) }
+        let pieces = try (0..<rows).map { try piece($0, start: start) }
         let view = ContentView()
         let loadStart = DispatchTime.now()
         view.update(NodeSnapshot(pieces: pieces))
@@ -39,18 +40,52 @@ enum ConsoleBenchmark {
             table.render(into: &again, rect: again.bounds, context: context)
             renderOnly.append(millis(since: t1))
         }
-        return Result(rows: rows, loadMillis: load, sortRenderMillis: sortRender, renderMillis: renderOnly, residentMiB: statusMiB("VmRSS:"), anonymousMiB: statusMiB("RssAnon:"))
+        let resident = statusMiB("VmRSS:"), anonymous = statusMiB("RssAnon:")
+        var filtering: [Double] = []
+        for query in ["b", "ba", "baf", "bafy", "bafyb", "2023", "!mib", "file-9", ""] {
+            let t0 = DispatchTime.now()
+            table.setFilter(query)
+            var buffer = CellBuffer(size: size)
+            table.render(into: &buffer, rect: buffer.bounds, context: context)
+            filtering.append(millis(since: t0))
+        }
+        return Result(rows: rows, loadMillis: load, sortRenderMillis: sortRender, renderMillis: renderOnly, filterMillis: filtering,
+                      residentMiB: resident, anonymousMiB: anonymous)
     }
 
-    /// A made-up piece with distinct, unordered CIDs and sizes.
-    static func piece(_ i: Int, start: Date) -> PieceSummary {
-        let n = UInt64(i)
-        let root: String = "bafybei" + String(n &* 0x9E37_79B9_7F4A_7C15, radix: 32)
-        let piece: String = "baga6ea4seaq" + String(n &* 0xC2B2_AE3D_27D4_EB4F, radix: 32)
+    /// A made-up piece with real-length, distinct and unordered CIDs (a CIDv1 dag-pb root
+    /// and a Piece CID v1), sizes and times.
+    static func piece(_ i: Int, start: Date) throws -> PieceSummary {
+        let seed = withUnsafeBytes(of: UInt64(i).littleEndian) { Array($0) }
+        let root = CID(.dagPB, Multihash.sha256(seed))
+        var commitment = Multihash.sha256(seed + [1]).digest
+        commitment[31] &= 0x3F
         let size = UInt64(i * 7919 % 1_000_003)
         let padded: UInt64 = 1 << UInt64(10 + i % 20)
-        return PieceSummary(rootCID: root, pieceCID: piece, payloadSize: size, carSize: size + 120, pieceSize: padded,
-                            source: "file-\(i).bin", importedAt: start.addingTimeInterval(Double(i)))
+        return PieceSummary(rootCID: root.description, pieceCID: try PieceCID(commitment: commitment).description, payloadSize: size,
+                            carSize: size + 120, pieceSize: padded, source: "file-\(i).bin", importedAt: start.addingTimeInterval(Double(i)))
+    }
+
+    /// Imports `count` small distinct files (1–4 KiB) into the node at `directory`, so the
+    /// real console can be measured with that many pieces.
+    static func populate(_ directory: DataDirectory, count: Int) throws -> Int {
+        try directory.create()
+        let store = try directory.openBlockstore()
+        let scratch = directory.path + "/.bench-populate"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let existing = try store.totals().pieceCount
+        for i in existing..<count {
+            var bytes = [UInt8](repeating: 0, count: 1024 + i % 3072)
+            withUnsafeBytes(of: UInt64(i).littleEndian) { bytes.replaceSubrange(0..<8, with: $0) }
+            let path = scratch + "/file-\(i).bin"
+            guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+                throw IOError(path: path, operation: "write")
+            }
+            _ = try store.importFile(path)
+            try FileManager.default.removeItem(atPath: path)
+        }
+        return max(0, count - existing)
     }
 
     static func percentile(_ values: [Double], _ p: Double) -> Double {

@@ -1,13 +1,23 @@
 import Foundation
 import NodeKit
 
-/// Keeps the mailbox supplied from a `NodeControl`, off the UI thread: polls status,
-/// pieces and register peers every `interval`, streams the node's events, and runs
-/// operator commands (imports) and reports their progress.
+/// Keeps the mailbox supplied from a `NodeControl`, off the UI thread: polls status and
+/// register peers every `interval` (and the pieces when the node's content revision
+/// moved), streams the node's events, and runs operator commands (imports) and reports
+/// their progress.
 struct NodeFeed: Sendable {
     let control: NodeControl
     let mailbox: ConsoleMailbox
     let interval: TimeInterval
+    /// The pieces last fetched and the content revision they belong to: an idle node
+    /// with ten thousand pieces costs one small status read per poll, not a full list.
+    private let lastPieces = Locked<(revision: Int64, pieces: [PieceSummary])?>(nil)
+
+    init(control: NodeControl, mailbox: ConsoleMailbox, interval: TimeInterval) {
+        self.control = control
+        self.mailbox = mailbox
+        self.interval = interval
+    }
 
     /// Starts polling and streaming; cancel the task to stop.
     func start() -> Task<Void, Never> {
@@ -33,13 +43,22 @@ struct NodeFeed: Sendable {
     func refresh() async {
         var snapshot = NodeSnapshot()
         do {
-            snapshot.status = try await control.status()
-            snapshot.pieces = try await control.pieces()
+            let status = try await control.status()
+            snapshot.status = status
+            snapshot.pieces = try await pieces(at: status.contentRevision)
             snapshot.peers = try await control.registerPeers()
         } catch {
             snapshot.error = "\(error)"
         }
         mailbox.post(snapshot)
+    }
+
+    /// The node's pieces at `revision`: the last list when the revision has not moved.
+    private func pieces(at revision: Int64) async throws -> [PieceSummary] {
+        if let last = lastPieces.withLock({ $0 }), last.revision == revision { return last.pieces }
+        let pieces = try await control.pieces()
+        lastPieces.withLock { $0 = (revision, pieces) }
+        return pieces
     }
 
     /// Imports a file, posting progress and the result; refreshes the views when done.

@@ -13,6 +13,7 @@ final class ContentView: ConsoleView {
         TableColumn("SOURCE", width: .fixed(14)),
         TableColumn("IMPORTED (UTC)", width: .fixed(16)),
     ], sortColumn: 5, ascending: false)
+    private var shown: [PieceSummary] = []
 
     let helpEntries = [
         HelpScreen.Entry(":import PATH", "import a file as a piece"),
@@ -24,22 +25,50 @@ final class ContentView: ConsoleView {
     func setFilter(_ query: String) { table.setFilter(query) }
     func handle(_ action: KeyAction) -> Bool { table.navigate(action) }
 
+    /// Shows the snapshot's pieces; the same pieces again cost nothing.
     func update(_ snapshot: NodeSnapshot) {
-        table.setRows(snapshot.pieces.map(Self.row))
-    }
-
-    static func row(_ p: PieceSummary) -> TableRow {
-        TableRow(
-            id: p.pieceCID,
-            cells: [p.rootCID, p.pieceCID, ConsoleFormat.bytes(p.payloadSize), ConsoleFormat.bytes(p.pieceSize), p.source, ConsoleFormat.time(p.importedAt)],
-            sortKeys: [.text(p.rootCID), .text(p.pieceCID), .number(Double(p.payloadSize)), .number(Double(p.pieceSize)), .text(p.source), .number(p.importedAt.timeIntervalSince1970)])
+        guard snapshot.pieces != shown else { return }
+        shown = snapshot.pieces
+        table.setSource(PieceRows(pieces: snapshot.pieces))
     }
 
     func render(into buffer: inout CellBuffer, rect: Rect, context: RenderContext) {
-        if table.rows.isEmpty {
+        if table.source.count == 0 {
             buffer.write("No pieces yet. Import one with :import PATH", x: rect.x + 1, y: rect.y + 1, style: context.theme[.muted], clip: rect)
             return
         }
         table.render(into: &buffer, rect: rect, context: context)
+    }
+}
+
+/// The Content view's rows: the snapshot's own pieces, formatted only when drawn.
+struct PieceRows: TableSource {
+    let pieces: [PieceSummary]
+
+    var count: Int { pieces.count }
+    func id(_ row: Int) -> String { pieces[row].pieceCID }
+
+    func cell(_ row: Int, _ column: Int) -> String {
+        let p = pieces[row]
+        switch column {
+        case 0: return p.rootCID
+        case 1: return p.pieceCID
+        case 2: return ConsoleFormat.bytes(p.payloadSize)
+        case 3: return ConsoleFormat.bytes(p.pieceSize)
+        case 4: return p.source
+        default: return ConsoleFormat.time(p.importedAt)
+        }
+    }
+
+    func sortKey(_ row: Int, _ column: Int) -> TableRow.SortKey {
+        let p = pieces[row]
+        switch column {
+        case 0: return .text(p.rootCID)
+        case 1: return .text(p.pieceCID)
+        case 2: return .number(Double(p.payloadSize))
+        case 3: return .number(Double(p.pieceSize))
+        case 4: return .text(p.source)
+        default: return .number(p.importedAt.timeIntervalSince1970)
+        }
     }
 }

@@ -20,6 +20,6 @@ extension Table {
 
     /// "3 of 10 pieces".
     func caption(_ noun: String) -> String {
-        visible.count == rows.count ? "\(rows.count) \(noun)" : "\(visible.count) of \(rows.count) \(noun)"
+        visible.count == source.count ? "\(source.count) \(noun)" : "\(visible.count) of \(source.count) \(noun)"
     }
 }
