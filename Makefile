@@ -33,6 +33,7 @@ RELEASE_FLAGS += -Xswiftc -use-ld=lld -Xlinker --icf=safe -Xlinker -z -Xlinker p
 endif
 
 release: deps
+	@[ ! scripts/filtop.order -nt .build/release/filtop ] || rm -f .build/release/filtop  # relink on a new order
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 bench-content: deps release

@@ -28,6 +28,7 @@ let package = Package(
             pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]
         ),
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "CSHA256",
             cSettings: [.unsafeFlags(["-O3"])]
@@ -37,6 +38,7 @@ let package = Package(
             dependencies: [
                 "CSodium",
                 "CSHA256",
+                "CMalloc",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -25,6 +25,24 @@ import Testing
         #expect(buffer.text == "\n  hell\n")
     }
 
+    @Test func asciiAndUnicodeTextAreWrittenAlike() {
+        // All-ASCII text takes a byte-per-cell path, anything else the grapheme walk; the
+        // two strings differ only past the clip, so both paths must leave the same cells.
+        for text in ["bafybeigdyrzt", "bafybeigdyrz\u{E9}"] {
+            var buffer = CellBuffer(size: Size(width: 8, height: 1))
+            let written = buffer.write(text, x: -2, y: 0, style: .plain, clip: Rect(x: 1, y: 0, width: 5, height: 1))
+            #expect(buffer.line(0) == " ybeig  ")
+            #expect(written == 8)
+        }
+        var buffer = CellBuffer(size: Size(width: 8, height: 1))
+        #expect(buffer.write("a\tb\u{7}c", x: 0, y: 0, style: .plain) == 3)
+        #expect(buffer.line(0) == "abc     ")
+        #expect(CellWidth.of("a\tb") == 2)
+        #expect(CellWidth.prefix("bafybeig", fitting: 3) == ("baf", 3))
+        #expect(CellWidth.prefix("ab", fitting: 5) == ("ab", 2))
+        #expect(CellWidth.fit("bafybeigdyrzt", 6) == "bafyb…")
+    }
+
     @Test func fitPadsCutsAndAligns() {
         #expect(CellWidth.fit("abc", 5) == "abc  ")
         #expect(CellWidth.fit("abc", 5, alignRight: true) == "  abc")

@@ -119,9 +119,27 @@ public final class Blockstore: Sendable {
 
     /// All pieces, newest first.
     public func pieces() throws -> [PieceRecord] {
+        var pieces: [PieceRecord] = []
+        try forEachPiece { pieces.append($0) }
+        return pieces
+    }
+
+    /// Calls `body` with every piece, newest first, one row at a time, so listing ten
+    /// thousand pieces builds no array of records; then gives back the page cache the
+    /// listing filled, which a node does not need to keep.
+    public func forEachPiece(_ body: (PieceRecord) throws -> Void) throws {
         try database.writer.read { db in
-            try PieceRecord.order(Column("imported_at").desc).fetchAll(db)
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT piece_cid, root_cid, car_file, car_size, piece_size, payload_size, block_count, source, imported_at
+                FROM piece ORDER BY imported_at DESC
+                """)
+            while let row = try rows.next() {
+                try body(PieceRecord(
+                    pieceCID: row[0], rootCID: row[1], carFile: row[2], carSize: row[3], pieceSize: row[4], payloadSize: row[5],
+                    blockCount: row[6], source: row[7], importedAt: Date(timeIntervalSince1970: row[8])))
+            }
         }
+        database.writer.releaseMemory()
     }
 
     /// The piece with this Piece CID, if imported.

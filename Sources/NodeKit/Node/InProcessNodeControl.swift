@@ -56,10 +56,14 @@ public final class InProcessNodeControl: NodeControl {
 
     public func pieces() async throws -> [PieceSummary] {
         try await run {
-            try self.blockstore.pieces().map { p in
-                PieceSummary(rootCID: p.rootCID, pieceCID: p.pieceCID, payloadSize: p.payloadSize, carSize: p.carSize,
-                             pieceSize: p.pieceSize, source: p.source, importedAt: p.importedAt)
+            var pieces: [PieceSummary] = []
+            pieces.reserveCapacity(try self.blockstore.totals().pieceCount)
+            try self.blockstore.forEachPiece { p in
+                pieces.append(PieceSummary(rootCID: p.rootCID, pieceCID: p.pieceCID, payloadSize: p.payloadSize, carSize: p.carSize,
+                                           pieceSize: p.pieceSize, source: p.source, importedAt: p.importedAt))
             }
+            ProcessMemory.returnFreePages()
+            return pieces
         }
     }
 

@@ -35,6 +35,7 @@ public struct CellBuffer: Hashable, Sendable {
         let area = clip ?? bounds
         guard y >= area.y, y < area.maxY, y >= 0, y < size.height else { return 0 }
         let limit = min(area.maxX, size.width)
+        if let written = writeASCII(text, x: x, y: y, style: style, from: max(0, area.x), limit: limit) { return written }
         var column = x
         for character in text {
             let w = CellWidth.of(character)
@@ -50,6 +51,21 @@ public struct CellBuffer: Hashable, Sendable {
             column += w
         }
         return column - x
+    }
+
+    /// `write` for all-ASCII text: a cell per printable byte, no grapheme walk. Returns
+    /// nil, writing nothing, when `text` is not ASCII.
+    private mutating func writeASCII(_ text: String, x: Int, y: Int, style: Style, from: Int, limit: Int) -> Int? {
+        text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            var column = x
+            for b in bytes where b >= 0x20 && b < 0x7f {
+                guard column < limit else { break }
+                if column >= from { self[column, y] = Cell(Character(Unicode.Scalar(b)), style: style) }
+                column += 1
+            }
+            return column - x
+        } ?? nil
     }
 
     /// Changes the style of the cells in `rect`, keeping their characters.

@@ -32,13 +32,31 @@ public enum CellWidth {
 
     /// Columns for a string.
     public static func of(_ text: String) -> Int {
+        if let width = asciiWidth(text) { return width }
         var total = 0
         for c in text { total += of(c) }
         return total
     }
 
+    /// The columns of `text` when it is all ASCII — one per printable byte, none for a
+    /// control byte — without walking graphemes; nil when it is not ASCII.
+    static func asciiWidth(_ text: String) -> Int? {
+        text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            var width = 0
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                if b >= 0x20, b < 0x7f { width += 1 }
+            }
+            return width
+        } ?? nil
+    }
+
     /// The longest prefix of `text` that fits in `columns`, with its width.
     public static func prefix(_ text: String, fitting columns: Int) -> (text: Substring, width: Int) {
+        if let width = asciiWidth(text), width == text.utf8.count {
+            let n = min(max(0, columns), width)
+            return (text[..<text.utf8.index(text.utf8.startIndex, offsetBy: n)], n)
+        }
         var width = 0
         var end = text.startIndex
         for i in text.indices {

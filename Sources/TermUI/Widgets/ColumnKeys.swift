@@ -39,10 +39,12 @@ struct ColumnKeys: Sendable {
         var ends: [Int] = []
         ends.reserveCapacity(source.count)
         for row in 0..<source.count {
+            let text: String
             switch row == 0 ? first : source.sortKey(row, column) {
-            case .text(let t): bytes.append(contentsOf: t.utf8)
-            case .number(let n): bytes.append(contentsOf: String(n).utf8)
+            case .text(let t): text = t
+            case .number(let n): text = String(n)
             }
+            bytes.appendUTF8(of: text)
             ends.append(bytes.count)
         }
         let skip = Self.commonPrefix(bytes, ends)

@@ -13,7 +13,7 @@ struct SearchIndex: Sendable {
         for row in 0..<source.count {
             for column in 0..<columns {
                 if column > 0 { bytes.append(0x1F) }
-                bytes.append(contentsOf: source.cell(row, column).lowercased().utf8)
+                bytes.appendUTF8(of: source.cell(row, column).lowercased())
             }
             ends.append(bytes.count)
         }

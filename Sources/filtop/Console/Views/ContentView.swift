@@ -49,26 +49,24 @@ struct PieceRows: TableSource {
     func id(_ row: Int) -> String { pieces[row].pieceCID }
 
     func cell(_ row: Int, _ column: Int) -> String {
-        let p = pieces[row]
         switch column {
-        case 0: return p.rootCID
-        case 1: return p.pieceCID
-        case 2: return ConsoleFormat.bytes(p.payloadSize)
-        case 3: return ConsoleFormat.bytes(p.pieceSize)
-        case 4: return p.source
-        default: return ConsoleFormat.time(p.importedAt)
+        case 0: return pieces[row].rootCID
+        case 1: return pieces[row].pieceCID
+        case 2: return ConsoleFormat.bytes(pieces[row].payloadSize)
+        case 3: return ConsoleFormat.bytes(pieces[row].pieceSize)
+        case 4: return pieces[row].source
+        default: return ConsoleFormat.time(pieces[row].importedAt)
         }
     }
 
     func sortKey(_ row: Int, _ column: Int) -> TableRow.SortKey {
-        let p = pieces[row]
         switch column {
-        case 0: return .text(p.rootCID)
-        case 1: return .text(p.pieceCID)
-        case 2: return .number(Double(p.payloadSize))
-        case 3: return .number(Double(p.pieceSize))
-        case 4: return .text(p.source)
-        default: return .number(p.importedAt.timeIntervalSince1970)
+        case 0: return .text(pieces[row].rootCID)
+        case 1: return .text(pieces[row].pieceCID)
+        case 2: return .number(Double(pieces[row].payloadSize))
+        case 3: return .number(Double(pieces[row].pieceSize))
+        case 4: return .text(pieces[row].source)
+        default: return .number(pieces[row].importedAt.timeIntervalSince1970)
         }
     }
 }
