@@ -76,13 +76,15 @@ public struct Table: Sendable {
         if filter.isEmpty {
             indices = Array(0..<source.count)
         } else {
-            if searchIndex == nil { searchIndex = SearchIndex(source, columns: columns.count) }
-            let index = searchIndex!, needle = Array(filter.needle.utf8), inverted = filter.inverted
+            let index = searchIndex ?? SearchIndex(source, columns: columns.count)
+            searchIndex = index
+            let needle = Array(filter.needle.utf8), inverted = filter.inverted
             indices = (0..<source.count).filter { index.contains(needle, row: $0) != inverted }
         }
         if let column = sortColumn, columns.indices.contains(column) {
-            if sortKeys?.column != column { sortKeys = ColumnKeys(source, column: column) }
-            sortKeys!.sort(&indices, ascending: ascending)
+            let keys = sortKeys.flatMap { $0.column == column ? $0 : nil } ?? ColumnKeys(source, column: column)
+            sortKeys = keys
+            keys.sort(&indices, ascending: ascending)
         }
         visible = indices
         if let row, let at = visible.firstIndex(of: row) { selected = at } else { select(selected) }

@@ -13,7 +13,6 @@ final class ContentView: ConsoleView {
         TableColumn("SOURCE", width: .fixed(14)),
         TableColumn("IMPORTED (UTC)", width: .fixed(16)),
     ], sortColumn: 5, ascending: false)
-    private var shown: [PieceSummary] = []
 
     let helpEntries = [
         HelpScreen.Entry(":import PATH", "import a file as a piece"),
@@ -27,8 +26,7 @@ final class ContentView: ConsoleView {
 
     /// Shows the snapshot's pieces; the same pieces again cost nothing.
     func update(_ snapshot: NodeSnapshot) {
-        guard snapshot.pieces != shown else { return }
-        shown = snapshot.pieces
+        guard (table.source as? PieceRows)?.pieces != snapshot.pieces else { return }
         table.setSource(PieceRows(pieces: snapshot.pieces))
     }
 
