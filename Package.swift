@@ -61,10 +61,11 @@ let package = Package(
             ],
             resources: [.copy("Themes")]
         ),
-        .testTarget(name: "NodeKitTests", dependencies: ["NodeKit"]),
+        .target(name: "NodeKitTesting", dependencies: ["NodeKit"], path: "Tests/NodeKitTesting"),
+        .testTarget(name: "NodeKitTests", dependencies: ["NodeKit", "NodeKitTesting"]),
         .target(name: "TermUITestSupport", dependencies: ["TermUI"], path: "Tests/TermUITestSupport"),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "TermUITestSupport"], exclude: ["__Snapshots__"]),
-        .testTarget(name: "filtopTests", dependencies: ["filtop", "NodeKit", "TermUI", "TermUITestSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "filtopTests", dependencies: ["filtop", "NodeKit", "NodeKitTesting", "TermUI", "TermUITestSupport"], exclude: ["__Snapshots__"]),
     ],
     swiftLanguageModes: [.v6]
 )

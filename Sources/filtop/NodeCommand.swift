@@ -57,12 +57,11 @@ struct NodeCommand: AsyncParsableCommand {
         func run() async throws {
             let dir = data.directory
             guard dir.isInitialised else { throw NodeError.notInitialised(dir.path) }
-            LoggingSystem.bootstrap { label in StructuredLogHandler(label: label) }
             let node = try Node(directory: dir, identity: try KeyFile.load(from: dir.keyPath), config: try dir.loadConfig(),
-                                logger: Logger(label: "filtop.node"))
+                                logHandler: { StructuredLogHandler(label: $0) })
             try await node.start()
             let signal = await ShutdownSignal.wait()
-            Logger(label: "filtop.node").info("received \(signal); shutting down")
+            node.context.note(.info, .log, "received \(signal); shutting down")
             await node.stop()
         }
     }
@@ -74,49 +73,63 @@ struct NodeCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let client = try await remote.connect()
-            let s = try await client.call(ControlStatusRequest(), expecting: ControlStatus.self)
-            await client.close()
+            let control = try remote.control()
+            let s = try await control.status()
+            let peers = try await control.registerPeers()
+            await control.close()
+            let measured = peers.records.filter { $0.rttMicros != nil }
             if json {
                 Output.json([
-                    ("node", .string(s.node.description)), ("roles", .array(s.roles.map { .string($0) })),
-                    ("listen", .string(s.listen)), ("data_dir", .string(s.dataDirectory)), ("started", .int(s.started)),
-                    ("pieces", .int(s.pieces)), ("known_nodes", .int(s.knownNodes)),
-                    ("peers", .array(s.peers.map { .string("\($0.node) \($0.rttMicros)us") })),
+                    ("node", .string(s.nodeID)), ("roles", .array(s.roles.map { .string($0.rawValue) })),
+                    ("listen", .string(s.listenAddress)), ("data_dir", .string(s.dataDirectory)),
+                    ("started", .int(UInt64(max(0, s.startedAt.timeIntervalSince1970)))), ("pieces", .int(UInt64(s.pieceCount))),
+                    ("known_nodes", .int(UInt64(s.peerCount))), ("live_gateways", .int(UInt64(s.liveGateways))),
+                    ("peers", .array(measured.map { .string("\($0.nodeID) \($0.rttMicros ?? 0)us") })),
                 ])
             } else {
-                print("node:        \(s.node)")
-                print("roles:       \(s.roles.joined(separator: ", "))")
-                print("listen:      \(s.listen)")
-                print("data dir:    \(s.dataDirectory)")
-                print("uptime:      \(UInt64(Date().timeIntervalSince1970) - s.started) s")
-                print("pieces:      \(s.pieces)")
-                print("known nodes: \(s.knownNodes)")
-                for p in s.peers { print("peer:        \(p.node)  rtt \(p.rttMicros) µs") }
+                print("node:          \(s.nodeID)")
+                print("roles:         \(s.roles.map(\.rawValue).joined(separator: ", "))")
+                print("listen:        \(s.listenAddress)")
+                print("data dir:      \(s.dataDirectory)")
+                print("uptime:        \(Int(max(0, Date().timeIntervalSince(s.startedAt)))) s")
+                print("pieces:        \(s.pieceCount)")
+                print("known nodes:   \(s.peerCount)")
+                print("live gateways: \(s.liveGateways)")
+                for p in measured { print("peer:          \(p.nodeID)  rtt \(p.rttMicros ?? 0) µs") }
             }
         }
     }
 
     struct Events: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "events", abstract: "Print a running node's log over an admin session; --follow streams it live.")
+            commandName: "events", abstract: "Print a running node's event journal over an admin session; --follow streams it live.")
         @OptionGroup var remote: RemoteOptions
         @Flag(help: "Keep streaming new events until interrupted.") var follow = false
+        @Option(help: "Print only events after this sequence number.") var after: UInt64 = 0
 
         func run() async throws {
-            let client = try await remote.connect()
-            var after: UInt64 = 0
-            repeat {
-                let batch = try await client.call(
-                    ControlEventsRequest(after: after, waitMillis: follow ? 10_000 : 0), expecting: ControlEvents.self,
-                    timeout: .seconds(20))
-                for e in batch.events {
-                    let line = "\(ISO8601DateFormatter().string(from: e.time)) \(e.level) \(e.message)\n"
-                    FileHandle.standardOutput.write(Data(line.utf8))
-                    after = e.sequence
+            let control = try remote.control()
+            let status = try await control.connect()
+            _ = status
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            if follow {
+                for await e in await control.events(after: after) { print(line(e, formatter)) }
+            } else {
+                // Everything retained now: read until the journal has nothing newer.
+                var last = after
+                while true {
+                    let batch = try await control.eventPage(after: last, wait: .zero)
+                    if batch.isEmpty { break }
+                    for e in batch { print(line(e, formatter)) }
+                    last = batch.last?.sequence ?? last
                 }
-            } while follow
-            await client.close()
+            }
+            await control.close()
+        }
+
+        private func line(_ e: NodeEvent, _ formatter: ISO8601DateFormatter) -> String {
+            "\(e.sequence) \(formatter.string(from: e.time)) \(e.level.name) \(e.kind.rawValue) \(e.message)"
         }
     }
 }
@@ -128,11 +141,11 @@ struct RemoteOptions: ParsableArguments {
     @Option(name: .customLong("node-id"), help: "The node's ID (default: read from the data directory's key).") var nodeID: String?
     @Option(name: .customLong("admin-key"), help: "Admin key file (default: <data-dir>/admin.key).") var adminKey: String?
 
-    func connect() async throws -> RPCClient {
+    func control() throws -> RemoteNodeControl {
         let dir = data.directory
         let address = try NodeAddress(try connect ?? dir.loadConfig().node.listen)
         let expected = try nodeID.map { try NodeID($0) } ?? KeyFile.load(from: dir.keyPath).publicKey.nodeID
         let admin = try KeyFile.load(from: adminKey ?? dir.adminKeyPath)
-        return try await RPCClient.connect(host: address.host, port: address.port, identity: admin, expectedPeer: expected)
+        return RemoteNodeControl(address: address, adminKey: admin, expectedPeer: expected)
     }
 }

@@ -20,6 +20,9 @@ import Testing
             Envelope(OfferAcknowledgement.sign(offers: [offer], received: 5, by: gateway), requestID: 3),
             Envelope(challenge, requestID: 4), Envelope(challenge.answer(by: gateway), requestID: 4),
             Envelope(InsufficientFunds(required: TokenAmount(unchecked: 77)), requestID: 5),
+            Envelope(Refusal(.notAdmin, "refused: not an admin key"), requestID: 6),
+            Envelope(ControlFixtures.status, requestID: 7), Envelope(ControlFixtures.pieces, requestID: 8),
+            Envelope(ControlFixtures.peers, requestID: 9), Envelope(ControlFixtures.events, requestID: 10),
         ]
         return [offer.encoded, try! offer.subOffer(for: TrustFixtures.pieceCID(2)).encoded] + envelopes.map(\.framed)
     }
@@ -33,24 +36,11 @@ import Testing
         decoder.append(input)
         while let body = try? decoder.next() {
             guard let envelope = try? Envelope(decoding: body) else { continue }
-            switch envelope.type {
-            case .publishGroupOffer: if let m = try? envelope.message(as: PublishGroupOffer.self), (try? m.offer.verifyIntegrity()) != nil { accepted = true }
-            case .publishSingleOffers: _ = try? envelope.message(as: PublishSingleOffers.self)
-            case .offerAcknowledgement: _ = try? envelope.message(as: OfferAcknowledgement.self)
-            case .establishmentChallenge: _ = try? envelope.message(as: EstablishmentChallenge.self)
-            case .establishmentAnswer: _ = try? envelope.message(as: EstablishmentAnswer.self)
-            case .insufficientFunds: _ = try? envelope.message(as: InsufficientFunds.self)
-            case .invalidMessage: _ = try? envelope.message(as: InvalidMessage.self)
-            case .protocolMismatch: _ = try? envelope.message(as: ProtocolMismatch.self)
-            case .registerNode: _ = try? envelope.message(as: RegisterNode.self)
-            case .deregisterNode: _ = try? envelope.message(as: DeregisterNode.self)
-            case .registerAck: _ = try? envelope.message(as: RegisterAck.self)
-            case .listNodes: _ = try? envelope.message(as: ListNodes.self)
-            case .nodeList: _ = try? envelope.message(as: NodeList.self)
-            case .controlStatusRequest: _ = try? envelope.message(as: ControlStatusRequest.self)
-            case .controlStatus: _ = try? envelope.message(as: ControlStatus.self)
-            case .controlEventsRequest: _ = try? envelope.message(as: ControlEventsRequest.self)
-            case .controlEvents: _ = try? envelope.message(as: ControlEvents.self)
+            // Every catalogued message type is decoded by its own decoder; only typed
+            // errors may come out. A published offer that decodes must still verify.
+            if let message = try? MessageCatalogue.decode(envelope), let m = message as? PublishGroupOffer,
+               (try? m.offer.verifyIntegrity()) != nil {
+                accepted = true
             }
         }
         return accepted
@@ -72,7 +62,8 @@ import Testing
                 for _ in 0..<(1 + Int(rng.next() % 4)) {
                     input[Int(rng.next() % UInt64(input.count))] ^= UInt8(truncatingIfNeeded: rng.next() | 1)
                 }
-                if n % seeds.count < 2 && Self.exercise(input) { forgedOffersAccepted += 1 }
+                // Two flips of one byte can cancel out: only an input that differs is a forgery.
+                if n % seeds.count < 2 && input != seed && Self.exercise(input) { forgedOffersAccepted += 1 }
                 continue
             case 2:
                 input = (0..<Int(rng.next() % 96)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }

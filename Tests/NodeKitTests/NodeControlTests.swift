@@ -1,84 +1,68 @@
 import Foundation
-import Logging
+import NodeKitTesting
 import Testing
 @testable import NodeKit
 
-@Suite struct NodeControlTests {
-    private func temporaryDirectory() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("filtop-control-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
+/// The control service on a running node, in process and over an admin session: the same
+/// answers both ways.
+@Suite(.timeLimit(.minutes(2))) struct NodeControlTests {
+    @Test func importReportsProgressThenThePieceBothWays() async throws {
+        try await DevnetBuilder(providers: 1).run { market in
+            let member = try #require(market.member("provider-01"))
+            let file = market.scratch + "/data.bin"
+            try Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }).write(to: URL(fileURLWithPath: file))
+            let local = member.node.control
+            var finished: PieceSummary?
+            var progressed = false
+            for try await update in await local.importFile(file) {
+                switch update {
+                case .progress: progressed = true
+                case .finished(let piece): finished = piece
+                }
+            }
+            let piece = try #require(finished)
+            #expect(progressed && piece.source == "data.bin" && piece.payloadSize == 300_000)
+            #expect(try await local.pieces().map(\.pieceCID) == [piece.pieceCID])
+            #expect(member.node.journal.events(after: 0).contains { $0.kind == .content && $0.message.contains("imported") })
 
-    @Test func firstOpenSetsUpANodeWithoutPrompts() async throws {
-        let root = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let dir = DataDirectory(path: root + "/node")
-        let control = try InProcessNodeControl(directory: dir, hub: NodeEventHub())
-        #expect(FileManager.default.fileExists(atPath: dir.path + "/node.key"))
-        let status = try await control.status()
-        #expect(status.nodeID.hasPrefix("fid"))
-        #expect(status.pieceCount == 0)
-        #expect(status.dataDirectory == dir.path)
-        #expect(try await control.registerPeers() == .notConfigured)
-        let again = try InProcessNodeControl(directory: dir, hub: NodeEventHub())
-        #expect(again.nodeID == control.nodeID)
-    }
-
-    @Test func rolesAndPeersComeFromTheNodesConfigAndRegisterCopy() async throws {
-        let root = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let dir = DataDirectory(path: root + "/node")
-        try dir.create()
-        var config = NodeConfig()
-        config.node.roles = ["client", "gateway"]
-        config.register.address = "127.0.0.1:7421"
-        config.register.nodeID = KeyPair().publicKey.nodeID.description
-        try config.rendered.write(toFile: dir.configPath, atomically: true, encoding: .utf8)
-        let control = try InProcessNodeControl(directory: dir, hub: NodeEventHub())
-        let peer = KeyPair()
-        try RegisterStore(database: try dir.openBlockstore().database, table: .localCopy).replaceAll([
-            try NodeRecord(keyPair: peer, roles: [.provider], addresses: ["127.0.0.1:9000"], region: "eu", country: "DE",
-                           paymentAddress: "", expiry: 4_000_000_000, sequence: 1),
-        ])
-        let peers = try await control.registerPeers()
-        #expect(peers.configured && peers.records.map(\.nodeID) == [peer.publicKey.nodeID.description])
-        #expect(peers.records.first?.roles == [.provider] && peers.records.first?.region == "eu")
-        let status = try await control.status()
-        #expect(status.roles == [.client, .gateway] && status.peerCount == 1)
-    }
-
-    @Test func importReportsProgressThenThePiece() async throws {
-        let root = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let file = root + "/data.bin"
-        try Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }).write(to: URL(fileURLWithPath: file))
-        let control = try InProcessNodeControl(directory: DataDirectory(path: root + "/node"), hub: NodeEventHub())
-        var finished: PieceSummary?
-        for try await update in await control.importFile(file) {
-            if case .finished(let piece) = update { finished = piece }
-        }
-        let piece = try #require(finished)
-        #expect(piece.source == "data.bin")
-        #expect(piece.payloadSize == 300_000)
-        #expect(try await control.pieces().map(\.pieceCID) == [piece.pieceCID])
-        let status = try await control.status()
-        #expect(status.pieceCount == 1 && status.blockCount > 1)
-        await #expect(throws: (any Error).self) {
-            for try await _ in await control.importFile(root + "/missing") {}
+            let remote = RemoteNodeControl(
+                address: try #require(member.node.listenAddress), adminKey: try KeyFile.load(from: member.adminKeyPath),
+                expectedPeer: member.node.identity.publicKey.nodeID, transport: market.transport, clock: market.clock)
+            #expect(try await remote.pieces() == local.pieces())
+            #expect(try await remote.status() == local.status())
+            // A failed import is the same typed error remotely as the message locally.
+            var localError = ""
+            do { for try await _ in await local.importFile(market.scratch + "/missing") {} } catch { localError = "\(error)" }
+            var remoteError: Refusal?
+            do { for try await _ in await remote.importFile(market.scratch + "/missing") {} } catch { remoteError = error as? Refusal }
+            #expect(!localError.isEmpty && remoteError?.code == .failed && remoteError?.message == localError)
+            await remote.close()
         }
     }
 
-    @Test func eventHubReplaysItsBacklogAndFansOut() async throws {
-        let hub = NodeEventHub(backlogCapacity: 3)
-        let logger = Logger(label: "test.node") { NodeEventLogHandler(label: $0, hub: hub) }
-        for i in 0..<5 { logger.info("event \(i)", metadata: ["n": "\(i)"]) }
-        logger.debug("hidden below info")
-        var seen: [String] = []
-        for await event in hub.subscribe() {
-            seen.append(event.message)
-            if seen.count == 3 { break }
+    @Test func manyPiecesCrossInPages() async throws {
+        try await DevnetBuilder(providers: 1).run { market in
+            let member = try #require(market.member("provider-01"))
+            for i in 0..<(ControlPieces.maxPage + 5) {
+                let file = market.scratch + "/f\(i)"
+                try Data("piece \(i)".utf8).write(to: URL(fileURLWithPath: file))
+                _ = try member.node.context.blockstore.importFile(file) { _ in }
+            }
+            let remote = RemoteNodeControl(
+                address: try #require(member.node.listenAddress), adminKey: try KeyFile.load(from: member.adminKeyPath),
+                expectedPeer: member.node.identity.publicKey.nodeID, transport: market.transport, clock: market.clock)
+            let pieces = try await remote.pieces()
+            #expect(pieces.count == ControlPieces.maxPage + 5)
+            #expect(pieces == (try await member.node.control.pieces()))
         }
-        #expect(seen == ["event 2 n=2", "event 3 n=3", "event 4 n=4"])
+    }
+
+    @Test func theNodeLeavesItselfOutOfItsPeers() async throws {
+        try await DevnetBuilder(gateways: 2).run { market in
+            let gateway = try #require(market.member("gateway-01")).node
+            let peers = try await gateway.control.registerPeers()
+            #expect(peers.configured && peers.records.count == 1)
+            #expect(!peers.records.contains { $0.nodeID == gateway.identity.publicKey.nodeID.description })
+        }
     }
 }

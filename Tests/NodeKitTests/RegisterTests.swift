@@ -1,4 +1,5 @@
 import Foundation
+import NodeKitTesting
 import Testing
 @testable import NodeKit
 
@@ -51,17 +52,24 @@ import Testing
         #expect(try store.record(a.publicKey.nodeID) == nil)
     }
 
-    @Test func onlyTheOwnerWritesItsRecord() throws {
-        let service = RegisterService(store: RegisterStore(database: try NodeDatabase(), table: .authoritative), clock: { 1000 })
-        let owner = KeyPair(), other = KeyPair()
-        let publish = Envelope(RegisterNode(record: try record(owner)), requestID: 1)
-        #expect(service.answer(publish, from: other.publicKey).type == .invalidMessage)
-        #expect(service.answer(publish, from: owner.publicKey).type == .registerAck)
-        let remove = Envelope(DeregisterNode(node: owner.publicKey.nodeID), requestID: 2)
-        #expect(service.answer(remove, from: other.publicKey).type == .invalidMessage)
-        #expect(service.answer(remove, from: owner.publicKey).type == .registerAck)
-        let expired = Envelope(RegisterNode(record: try record(owner, seq: 9, expiry: 999)), requestID: 3)
-        #expect(service.answer(expired, from: owner.publicKey).type == .invalidMessage)
+    @Test func onlyTheOwnerWritesItsRecord() async throws {
+        try await DevnetBuilder().run { market in
+            let router = market.devnet.register.node.router
+            let owner = KeyPair(), other = KeyPair()
+            func code(_ answer: Envelope) throws -> RefusalCode? {
+                answer.type == .refusal ? try answer.message(as: Refusal.self).code : nil
+            }
+            let publish = Envelope(RegisterNode(record: try record(owner)), requestID: 1)
+            #expect(try code(await router.answer(publish, from: other.publicKey)) == .notOwner)
+            #expect(await router.answer(publish, from: owner.publicKey).type == .registerAck)
+            let remove = Envelope(DeregisterNode(node: owner.publicKey.nodeID), requestID: 2)
+            #expect(try code(await router.answer(remove, from: other.publicKey)) == .notOwner)
+            #expect(await router.answer(remove, from: owner.publicKey).type == .registerAck)
+            #expect(try code(await router.answer(remove, from: owner.publicKey)) == .notFound)
+            // Expiry is judged on the register's clock.
+            let expired = Envelope(RegisterNode(record: try record(owner, seq: 9, expiry: market.clock.unixSeconds - 1)), requestID: 3)
+            #expect(try code(await router.answer(expired, from: owner.publicKey)) == .expired)
+        }
     }
 
     @Test func configParsesValidatesAndRejectsTypos() throws {

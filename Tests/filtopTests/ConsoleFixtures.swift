@@ -1,5 +1,6 @@
 import Foundation
 import NodeKit
+import NodeKitTesting
 import TermUI
 @testable import filtop
 
@@ -29,8 +30,39 @@ struct FixedNodeControl: NodeControl {
     }
     func pieces() async throws -> [PieceSummary] { Self.pieces }
     func registerPeers() async throws -> RegisterPeers { peers }
-    func events() async -> AsyncStream<NodeEvent> { AsyncStream { $0.finish() } }
+    func events(after: UInt64) async -> AsyncStream<NodeEvent> { AsyncStream { $0.finish() } }
+    func eventPage(after: UInt64, wait: Duration) async throws -> [NodeEvent] { [] }
     func importFile(_ path: String) async -> AsyncThrowingStream<ImportUpdate, Error> { AsyncThrowingStream { $0.finish() } }
+    func importProgress(of path: String) async throws -> ImportProgress? { nil }
+}
+
+/// The two ways a console reaches a node: every snapshot and key test runs against both,
+/// and both must give the same screens.
+enum ControlKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// The console calls the node's control object directly.
+    case inProcess
+    /// The console's requests cross an admin session (over the in-memory transport, with
+    /// the codec) to the same control object served by `ControlHandlers`.
+    case remote
+
+    var description: String { rawValue }
+
+    /// `control` as a console of this kind reaches it.
+    func reach(_ control: any NodeControl) async throws -> any NodeControl {
+        switch self {
+        case .inProcess:
+            return control
+        case .remote:
+            let admin = KeyPair(), server = KeyPair()
+            let router = RequestRouter()
+            ControlHandlers(control: control, isAdmin: { $0 == admin.publicKey }).install(into: router)
+            let transport = InMemoryTransport()
+            let listener = try await transport.listen(on: NodeAddress(host: InMemoryTransport.host, port: 0), identity: server) {
+                await router.answer($0, from: $1)
+            }
+            return RemoteNodeControl(address: listener.address, adminKey: admin, expectedPeer: server.publicKey.nodeID, transport: transport)
+        }
+    }
 }
 
 /// A console wired to a fixed node and a manual clock, with data already delivered.
@@ -41,8 +73,9 @@ enum ConsoleFixture {
         ConsoleSettings(configDirectory: "/nonexistent/filtop", shippedThemes: themes, colorDepth: depth, glyphs: .unicode, readOnly: false)
     }
 
-    static func app(clock: ManualTimeSource, peers: RegisterPeers = .notConfigured, logLines: Int = 40) async throws -> ConsoleApp {
-        let control = FixedNodeControl(peers: peers)
+    static func app(clock: ManualTimeSource, peers: RegisterPeers = .notConfigured, logLines: Int = 40,
+                    via kind: ControlKind = .inProcess) async throws -> ConsoleApp {
+        let control = try await kind.reach(FixedNodeControl(peers: peers))
         let mailbox = ConsoleMailbox(wake: {})
         let settings = settings()
         let app = ConsoleApp(settings: settings, keyMap: .defaults, theme: try settings.catalog.theme(named: "default"),

@@ -13,9 +13,9 @@ import Testing
         return driver
     }
 
-    @Test func tabsDigitsAndNavigation() async throws {
+    @Test(arguments: ControlKind.allCases) func tabsDigitsAndNavigation(kind: ControlKind) async throws {
         let clock = ManualTimeSource(FixedNodeControl.started)
-        let app = try await ConsoleFixture.app(clock: clock)
+        let app = try await ConsoleFixture.app(clock: clock, via: kind)
         _ = try run(app, clock) { d in d.press(.tab, .tab, .backTab) }
         #expect(app.current.title == "Content")
         let content = try #require(app.views[1] as? ContentView)
@@ -29,9 +29,9 @@ import Testing
         #expect(app.current.title == "Log")
     }
 
-    @Test func filterNarrowsAndEscapeClears() async throws {
+    @Test(arguments: ControlKind.allCases) func filterNarrowsAndEscapeClears(kind: ControlKind) async throws {
         let clock = ManualTimeSource(FixedNodeControl.started)
-        let app = try await ConsoleFixture.app(clock: clock)
+        let app = try await ConsoleFixture.app(clock: clock, via: kind)
         let content = try #require(app.views[1] as? ContentView)
         let driver = try run(app, clock) { d in
             d.press(.character("2"), .character("/"))
@@ -46,9 +46,9 @@ import Testing
         #expect(content.table.visible.count == 24)
     }
 
-    @Test func commandsSwitchThemeAndQuit() async throws {
+    @Test(arguments: ControlKind.allCases) func commandsSwitchThemeAndQuit(kind: ControlKind) async throws {
         let clock = ManualTimeSource(FixedNodeControl.started)
-        let app = try await ConsoleFixture.app(clock: clock)
+        let app = try await ConsoleFixture.app(clock: clock, via: kind)
         _ = try run(app, clock) { d in d.press(.character(":")); d.type("theme dusk"); d.press(.enter) }
         #expect(app.themeName == "dusk")
         _ = try run(app, clock) { d in d.press(.character(":")); d.type("theme nosuch"); d.press(.enter) }
@@ -61,9 +61,9 @@ import Testing
         #expect(app.current.title == "Log")
     }
 
-    @Test func helpOpensAndClosesAndFlashExpires() async throws {
+    @Test(arguments: ControlKind.allCases) func helpOpensAndClosesAndFlashExpires(kind: ControlKind) async throws {
         let clock = ManualTimeSource(FixedNodeControl.started)
-        let app = try await ConsoleFixture.app(clock: clock)
+        let app = try await ConsoleFixture.app(clock: clock, via: kind)
         _ = try run(app, clock) { d in d.press(.character("?")) }
         #expect(app.mode == .help)
         _ = try run(app, clock) { d in d.press(.escape) }

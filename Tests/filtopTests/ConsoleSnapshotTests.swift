@@ -11,29 +11,29 @@ import Testing
 
     private func name(_ base: String, _ size: Size) -> String { "console-\(base)-\(size.width)x\(size.height)" }
 
-    @Test(arguments: sizes) func views(size: Size) async throws {
+    @Test(arguments: sizes, ControlKind.allCases) func views(size: Size, kind: ControlKind) async throws {
         let clock = ManualTimeSource(FixedNodeControl.started)
-        let app = try await ConsoleFixture.app(clock: clock)
+        let app = try await ConsoleFixture.app(clock: clock, via: kind)
         for (i, view) in ["overview", "content", "peers", "log"].enumerated() {
             _ = app.handle(.character(Character("\(i + 1)")))
             assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name(view, size))
         }
     }
 
-    @Test(arguments: sizes) func peersWithARegister(size: Size) async throws {
+    @Test(arguments: sizes, ControlKind.allCases) func peersWithARegister(size: Size, kind: ControlKind) async throws {
         let clock = ManualTimeSource(FixedNodeControl.started)
         let records = (0..<5).map { i in
             PeerRecord(nodeID: "fidpeer\(i)example", roles: i % 2 == 0 ? [.gateway] : [.provider, .client],
                        address: "10.0.0.\(i + 1):4100", region: ["eu-west", "us-east"][i % 2], updatedAt: FixedNodeControl.started)
         }
-        let app = try await ConsoleFixture.app(clock: clock, peers: RegisterPeers(configured: true, records: records))
+        let app = try await ConsoleFixture.app(clock: clock, peers: RegisterPeers(configured: true, records: records), via: kind)
         _ = app.handle(.character("3"))
         assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name("peers-register", size))
     }
 
-    @Test(arguments: sizes) func overlays(size: Size) async throws {
+    @Test(arguments: sizes, ControlKind.allCases) func overlays(size: Size, kind: ControlKind) async throws {
         let clock = ManualTimeSource(FixedNodeControl.started)
-        let app = try await ConsoleFixture.app(clock: clock)
+        let app = try await ConsoleFixture.app(clock: clock, via: kind)
         _ = app.handle(.character("2"))
         _ = app.handle(.character("?"))
         assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name("help", size))

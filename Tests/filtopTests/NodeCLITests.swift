@@ -75,7 +75,7 @@ import Testing
         }
         #expect(listed)
         let status = try CLI.run(["node", "status", "--data-dir", dir + "/b"])
-        #expect(status.status == 0 && status.stdout.contains("roles:       client"), "\(status.stderr)")
+        #expect(status.status == 0 && status.stdout.contains("roles:         client"), "\(status.stderr)")
 
         // kill -9 the register: its records survive a restart.
         kill(register.processIdentifier, SIGKILL)

@@ -15,8 +15,10 @@ final class RevisionNodeControl: NodeControl {
     }
     func pieces() async throws -> [PieceSummary] { state.withLock { $0.listings += 1; return $0.pieces } }
     func registerPeers() async throws -> RegisterPeers { .notConfigured }
-    func events() async -> AsyncStream<NodeEvent> { AsyncStream { $0.finish() } }
+    func events(after: UInt64) async -> AsyncStream<NodeEvent> { AsyncStream { $0.finish() } }
+    func eventPage(after: UInt64, wait: Duration) async throws -> [NodeEvent] { [] }
     func importFile(_ path: String) async -> AsyncThrowingStream<ImportUpdate, Error> { AsyncThrowingStream { $0.finish() } }
+    func importProgress(of path: String) async throws -> ImportProgress? { nil }
 }
 
 @Suite struct NodeFeedTests {

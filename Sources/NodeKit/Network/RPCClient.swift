@@ -68,18 +68,12 @@ public final class RPCClient: Sendable {
         return try await promise.futureResult.get()
     }
 
-    /// Sends a typed message and decodes the answer as `Answer`; a peer's InvalidMessage
-    /// or InsufficientFunds answer becomes the matching `WireError`.
+    /// Sends a typed message and decodes the answer as `Answer` (`Envelope.answer(as:)`:
+    /// a peer's `Refusal` is thrown as itself).
     public func call<Request: WireMessage, Answer: WireMessage>(
         _ message: Request, expecting _: Answer.Type, timeout: TimeAmount? = nil
     ) async throws -> Answer {
-        let envelope = try await request(Request.messageType, body: message.body, timeout: timeout)
-        switch envelope.type {
-        case Answer.messageType: return try envelope.message(as: Answer.self)
-        case .invalidMessage: throw WireError.invalidMessage("peer refused: \(try envelope.message(as: InvalidMessage.self).reason)")
-        case .insufficientFunds: throw try envelope.message(as: InsufficientFunds.self).error
-        default: throw WireError.unexpectedMessageType(expected: Answer.messageType, actual: envelope.type)
-        }
+        try await request(Request.messageType, body: message.body, timeout: timeout).answer(as: Answer.self)
     }
 
     /// Closes the connection; pending requests fail.

@@ -134,12 +134,14 @@ public struct NodeConfig: Codable, Equatable, Sendable {
     }
 
     /// This node's signed record as the config describes it, valid for `record_ttl`
-    /// seconds from `now`; the sequence is `now` in milliseconds, so a later record wins.
-    public func record(for keyPair: KeyPair, addresses: [String], now: Date = Date()) throws(RegisterError) -> NodeRecord {
-        try NodeRecord(
+    /// seconds from `now`; the sequence is `now` in milliseconds (so a later record wins),
+    /// or at least `after + 1` when the caller already published `after`.
+    public func record(for keyPair: KeyPair, addresses: [String], now: Date = Date(), after: UInt64 = 0) throws(RegisterError) -> NodeRecord {
+        let seconds = UInt64(max(0, now.timeIntervalSince1970))
+        return try NodeRecord(
             keyPair: keyPair, roles: Set(node.roles.compactMap(NodeRecord.Role.init(rawValue:))), addresses: addresses,
             region: node.region, country: node.country, paymentAddress: node.paymentAddress,
-            expiry: UInt64(now.timeIntervalSince1970) + UInt64(node.recordTTL), sequence: UInt64(now.timeIntervalSince1970 * 1000))
+            expiry: seconds + UInt64(node.recordTTL), sequence: max(seconds * 1000, after + 1))
     }
 
     /// The file a new node starts with, commented for the operator.

@@ -8,10 +8,7 @@ import Foundation
 /// the canonical DAG-CBOR of the record's fields without the signature
 /// (`docs/PROTOCOL.md` "Node records").
 public struct NodeRecord: Hashable, Sendable {
-    public enum Role: String, Sendable, CaseIterable, Comparable {
-        case client, gateway, provider, register
-        public static func < (a: Role, b: Role) -> Bool { a.rawValue < b.rawValue }
-    }
+    public typealias Role = NodeRole
 
     public static let domain: [UInt8] = Array("filtop/node-record/v1".utf8) + [0]
     public static let maxAddresses = 8

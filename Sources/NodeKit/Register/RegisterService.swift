@@ -3,46 +3,46 @@ import Foundation
 /// The register role: answers RegisterNode, DeregisterNode and ListNodes from the
 /// authoritative store. Writes are accepted only from the node the record belongs to,
 /// as proven by the secure session.
-public struct RegisterService: Sendable {
+public struct RegisterService: NodeService {
     private let store: RegisterStore
-    private let clock: @Sendable () -> UInt64
+    private let context: NodeContext
 
-    public init(store: RegisterStore, clock: @escaping @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970) }) {
-        self.store = store
-        self.clock = clock
+    public init(context: NodeContext) {
+        self.context = context
+        store = RegisterStore(database: context.blockstore.database, table: .authoritative)
     }
 
-    /// Whether this service answers `type`.
-    public static func handles(_ type: MessageType) -> Bool {
-        [.registerNode, .deregisterNode, .listNodes].contains(type)
-    }
-
-    /// Answers one request from `peer`.
-    public func answer(_ request: Envelope, from peer: PublicKey) -> Envelope {
-        do {
-            switch request.type {
-            case .registerNode:
-                let record = try request.message(as: RegisterNode.self).record
-                guard record.publicKey == peer else {
-                    throw RegisterError.notOwner("a record may only be published by its own node (session is \(peer.nodeID))")
-                }
-                guard record.isLive(at: clock()) else { throw RegisterError.stale("the record expired at \(record.expiry)") }
-                let seq = try store.upsert(record)
-                return Envelope(RegisterAck(node: record.nodeID, sequence: seq), requestID: request.requestID)
-            case .deregisterNode:
-                let node = try request.message(as: DeregisterNode.self).node
-                guard node == peer.nodeID else { throw RegisterError.notOwner("only \(node) may remove its record") }
-                guard try store.remove(node) else { throw RegisterError.unknownNode(node.description) }
-                return Envelope(RegisterAck(node: node, sequence: 0), requestID: request.requestID)
-            case .listNodes:
-                let q = try request.message(as: ListNodes.self)
-                let records = try store.list(role: q.role, region: q.region, now: clock())
-                return Envelope(NodeList(records: Array(records.prefix(NodeList.maxRecords))), requestID: request.requestID)
-            default:
-                throw WireError.unexpectedMessageType(expected: .listNodes, actual: request.type)
+    public func install(into router: RequestRouter) {
+        router.on(RegisterNode.self) { message, peer in
+            let record = message.record
+            guard record.publicKey == peer else {
+                throw RegisterError.notOwner("a record may only be published by its own node (session is \(peer.nodeID))")
             }
-        } catch {
-            return Envelope(InvalidMessage(reason: "\(error)"), requestID: request.requestID)
+            guard record.isLive(at: context.clock.unixSeconds) else { throw RegisterError.stale("the record expired at \(record.expiry)") }
+            let sequence = try store.upsert(record)
+            context.note(.info, .register, "register: record of \(peer.nodeID.short) published (\(record.roles.sorted().map(\.rawValue).joined(separator: ", ")))")
+            return RegisterAck(node: record.nodeID, sequence: sequence)
+        }
+        router.on(DeregisterNode.self) { message, peer in
+            guard message.node == peer.nodeID else { throw RegisterError.notOwner("only \(message.node) may remove its record") }
+            guard try store.remove(message.node) else { throw RegisterError.unknownNode(message.node.description) }
+            context.note(.info, .register, "register: record of \(peer.nodeID.short) removed")
+            return RegisterAck(node: message.node, sequence: 0)
+        }
+        router.on(ListNodes.self) { message, _ in
+            let records = try store.list(role: message.role, region: message.region, now: context.clock.unixSeconds)
+            return NodeList(records: Array(records.prefix(NodeList.maxRecords)))
+        }
+    }
+}
+
+extension RegisterError: RefusalConvertible {
+    public var refusal: Refusal {
+        switch self {
+        case .notOwner: return Refusal(.notOwner, description)
+        case .stale: return Refusal(.expired, description)
+        case .unknownNode: return Refusal(.notFound, description)
+        case .invalidRecord, .invalidAddress: return Refusal(.invalidMessage, description)
         }
     }
 }

@@ -4,6 +4,7 @@ public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible
     case protocolMismatch = 1
     case invalidMessage = 2
     case insufficientFunds = 3
+    case refusal = 4
     case establishmentChallenge = 100
     case establishmentAnswer = 101
     case registerNode = 200
@@ -18,12 +19,21 @@ public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible
     case controlStatus = 401
     case controlEventsRequest = 402
     case controlEvents = 403
+    case controlPiecesRequest = 404
+    case controlPieces = 405
+    case controlPeersRequest = 406
+    case controlPeers = 407
+    case controlImportRequest = 408
+    case controlImported = 409
+    case controlImportProgressRequest = 410
+    case controlImportProgress = 411
 
     public var description: String {
         switch self {
         case .protocolMismatch: return "ProtocolMismatch"
         case .invalidMessage: return "InvalidMessage"
         case .insufficientFunds: return "InsufficientFunds"
+        case .refusal: return "Refusal"
         case .establishmentChallenge: return "EstablishmentChallenge"
         case .establishmentAnswer: return "EstablishmentAnswer"
         case .publishGroupOffer: return "PublishGroupOffer"
@@ -38,6 +48,14 @@ public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible
         case .controlStatus: return "ControlStatus"
         case .controlEventsRequest: return "ControlEventsRequest"
         case .controlEvents: return "ControlEvents"
+        case .controlPiecesRequest: return "ControlPiecesRequest"
+        case .controlPieces: return "ControlPieces"
+        case .controlPeersRequest: return "ControlPeersRequest"
+        case .controlPeers: return "ControlPeers"
+        case .controlImportRequest: return "ControlImportRequest"
+        case .controlImported: return "ControlImported"
+        case .controlImportProgressRequest: return "ControlImportProgressRequest"
+        case .controlImportProgress: return "ControlImportProgress"
         }
     }
 }

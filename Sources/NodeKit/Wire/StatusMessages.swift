@@ -24,9 +24,7 @@ public struct InvalidMessage: WireMessage, Hashable {
     public let reason: String
 
     public init(reason: String) {
-        var r = reason
-        while r.utf8.count > InvalidMessage.maxReasonLength { r.removeLast() }
-        self.reason = r
+        self.reason = reason.prefix(utf8Bytes: InvalidMessage.maxReasonLength)
     }
 
     /// The answer for a decode failure.

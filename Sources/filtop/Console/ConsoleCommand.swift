@@ -4,15 +4,51 @@ import Logging
 import NodeKit
 import TermUI
 
-/// `filtop` with no arguments (or `filtop console`): the operator console on the local
-/// node. A first run with no configuration sets the node up in the default data
-/// directory without asking anything.
+/// `filtop` with no arguments (or `filtop console`): the operator console on the
+/// operator's own node, embedded and running, beside an embedded devnet (a register,
+/// gateways and providers over loopback) unless `--no-devnet`. A first run with no
+/// configuration sets everything up in the default data directory without asking.
 struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "console",
-        abstract: "The operator console (the default): an ncurses dashboard of the local node.")
+        abstract: "The operator console (the default): an ncurses dashboard of the local node on an embedded devnet.")
 
     @OptionGroup var data: DataOptions
+    @OptionGroup var look: ConsoleOptions
+    @Flag(name: .customLong("no-devnet"), help: "Run the node alone, without the embedded devnet.") var noDevnet = false
+    @Flag(help: "Start the embedded devnet anew (removes <data-dir>/devnet first).") var fresh = false
+
+    func validate() throws { try look.validate() }
+
+    func run() async throws {
+        try look.requireTerminal()
+        let env = ProcessInfo.processInfo.environment
+        let journal = EventJournal()
+        Logger.bootstrapJournal(journal)
+        let dir = data.directory
+        let identity = try OperatorNode.identity(in: dir, readOnly: look.readonly, passphrase: env["FILTOP_PASSPHRASE"].map { Array($0.utf8) })
+        var devnet: Devnet?
+        if !noDevnet {
+            let devnetPath = dir.path + "/devnet"
+            if fresh { try Devnet.clear(directory: devnetPath) }
+            devnet = try await Devnet.start(directory: devnetPath, gateways: 8, providers: 3)
+        }
+        let node = try await OperatorNode.start(in: dir, identity: identity, devnet: devnet, journal: journal)
+        defer { _ = node }
+        do {
+            try await ConsoleSession.run(control: node.control, options: look)
+        } catch {
+            await node.stop()
+            await devnet?.stop()
+            throw error
+        }
+        await node.stop()
+        await devnet?.stop()
+    }
+}
+
+/// How the console looks and behaves, shared by `console` and `attach`.
+struct ConsoleOptions: ParsableArguments {
     @Flag(name: .customLong("no-color"), help: "Draw without colour (as does NO_COLOR=1).") var noColor = false
     @Flag(help: "Disable every command that changes the node.") var readonly = false
     @Flag(help: "Capture the mouse (wheel scrolls); off by default so text can be selected.") var mouse = false
@@ -22,23 +58,26 @@ struct ConsoleCommand: AsyncParsableCommand {
         guard (0.2...60).contains(refresh) else { throw ValidationError("--refresh must be between 0.2 and 60 seconds") }
     }
 
-    func run() async throws {
+    func requireTerminal() throws {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw ValidationError("the console needs a terminal; for scripts use the subcommands (filtop --help)")
         }
+    }
+}
+
+/// The console's run: settings, feed, and the terminal loop on its own thread, on any
+/// `NodeControl`.
+enum ConsoleSession {
+    static func run(control: any NodeControl, options: ConsoleOptions) async throws {
         let env = ProcessInfo.processInfo.environment
-        let settings = ConsoleSettings.from(environment: env, noColor: noColor, readOnly: readonly)
-        let hub = NodeEventHub()
-        Logger.bootstrapNodeEvents(hub)
-        let control = try InProcessNodeControl(
-            directory: data.directory, hub: hub, passphrase: env["FILTOP_PASSPHRASE"].map { Array($0.utf8) })
+        let settings = ConsoleSettings.from(environment: env, noColor: options.noColor, readOnly: options.readonly)
         let wakeup = Wakeup()
         let mailbox = ConsoleMailbox(wake: { wakeup.wake() })
-        let feed = NodeFeed(control: control, mailbox: mailbox, interval: max(2, refresh))
+        let feed = NodeFeed(control: control, mailbox: mailbox, interval: max(2, options.refresh))
         let task = feed.start()
         defer { task.cancel() }
-        let options = NcursesDriver.Options(color: settings.colorDepth != .monochrome, mouse: mouse)
-        let refreshInterval = refresh
+        let driverOptions = NcursesDriver.Options(color: settings.colorDepth != .monochrome, mouse: options.mouse)
+        let refreshInterval = options.refresh
         try await ConsoleThread.run {
             let (themeName, keyMap, problems) = settings.loadConfig()
             var theme = Theme.builtIn
@@ -46,7 +85,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             do { theme = try settings.catalog.theme(named: themeName ?? "default") } catch { notes.append("\(error)") }
             let app = ConsoleApp(settings: settings, keyMap: keyMap, theme: theme, mailbox: mailbox, feed: feed, time: SystemTimeSource())
             if let note = notes.first { app.say(note, .warning) }
-            let driver = NcursesDriver(options: options, wakeup: wakeup)
+            let driver = NcursesDriver(options: driverOptions, wakeup: wakeup)
             try TerminalLoop(driver: driver, refreshInterval: refreshInterval).run(app)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NodeKit
 
 /// How the console writes sizes, durations and times: compact, and the same on every
 /// machine (times in UTC) so screens can be snapshot-tested.
@@ -36,6 +37,14 @@ enum ConsoleFormat {
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         return "\(year)-\(two(month))-\(two(day)) \(two(minuteOfDay / 60)):\(two(minuteOfDay % 60))"
+    }
+
+    /// A peer's last measured round trip ("0.4 ms"), "down" when the last establishment
+    /// failed, "–" when never measured.
+    static func roundTrip(_ peer: PeerRecord) -> String {
+        if peer.lastError != nil { return "down" }
+        guard let us = peer.rttMicros else { return "–" }
+        return us < 10_000 ? String(format: "%.1f ms", Double(us) / 1000) : "\(us / 1000) ms"
     }
 
     private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }

@@ -30,7 +30,7 @@ struct NodeFeed: Sendable {
                     }
                 }
                 group.addTask {
-                    for await event in await control.events() {
+                    for await event in await control.events(after: 0) {
                         if Task.isCancelled { break }
                         mailbox.post(event)
                     }

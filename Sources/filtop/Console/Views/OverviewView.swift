@@ -22,6 +22,7 @@ final class OverviewView: ConsoleView {
         let fields = FieldList([
             ("Node ID", s.nodeID),
             ("Roles", s.roles.map(\.rawValue).joined(separator: ", ")),
+            ("Listening", s.listenAddress.isEmpty ? "not listening" : s.listenAddress),
             ("Data directory", s.dataDirectory),
             ("Started", ConsoleFormat.time(s.startedAt) + " UTC"),
             ("Uptime", ConsoleFormat.duration(context.now.timeIntervalSince(s.startedAt))),
@@ -30,6 +31,7 @@ final class OverviewView: ConsoleView {
             ("Payload", ConsoleFormat.bytes(s.payloadBytes)),
             ("CAR bytes", ConsoleFormat.bytes(s.carBytes)),
             ("Register peers", snapshot.peers?.configured == true ? "\(s.peerCount)" : "no register configured"),
+            ("Live gateways", "\(s.liveGateways)"),
         ])
         fields.render(into: &buffer, rect: Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: rect.height), context: context)
         if let error = snapshot.error {

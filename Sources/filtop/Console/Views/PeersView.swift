@@ -12,6 +12,7 @@ final class PeersView: ConsoleView {
         TableColumn("ADDRESS", width: .flexible(min: 12)),
         TableColumn("REGION", width: .fixed(10)),
         TableColumn("UPDATED (UTC)", width: .fixed(16)),
+        TableColumn("RTT", width: .fixed(9)),
     ], sortColumn: 0)
 
     let helpEntries = [HelpScreen.Entry("Left, Right", "choose the sort column; r reverses")]
@@ -24,8 +25,10 @@ final class PeersView: ConsoleView {
     func update(_ snapshot: NodeSnapshot) {
         configured = snapshot.peers?.configured ?? false
         table.setRows((snapshot.peers?.records ?? []).map { r in
-            TableRow(id: r.nodeID, cells: [r.nodeID, r.roles.map(\.rawValue).joined(separator: ","), r.address, r.region, ConsoleFormat.time(r.updatedAt)],
-                     sortKeys: [.text(r.nodeID), .text(r.roles.map(\.rawValue).joined()), .text(r.address), .text(r.region), .number(r.updatedAt.timeIntervalSince1970)])
+            TableRow(id: r.nodeID, cells: [r.nodeID, r.roles.map(\.rawValue).joined(separator: ","), r.address, r.region, ConsoleFormat.time(r.updatedAt),
+                                           ConsoleFormat.roundTrip(r)],
+                     sortKeys: [.text(r.nodeID), .text(r.roles.map(\.rawValue).joined()), .text(r.address), .text(r.region), .number(r.updatedAt.timeIntervalSince1970),
+                                .number(r.lastError == nil ? Double(r.rttMicros ?? .max) : .infinity)])
         })
     }
 

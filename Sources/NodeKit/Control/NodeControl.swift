@@ -2,10 +2,11 @@ import Foundation
 
 /// The one way a console (or any other front end) talks to a node.
 ///
-/// Transport-agnostic: `InProcessNodeControl` drives an embedded node; a remote
-/// implementation will speak the same calls over an admin session. Every call is async
-/// and may be slow, so a caller must never wait on it from a UI thread; snapshots are
-/// plain values that can cross any boundary.
+/// Two implementations, one behaviour: `ControlService` answers in-process on an
+/// embedded, running node, and `RemoteNodeControl` sends the same requests over an admin
+/// session to a daemon, whose `ControlService` answers them. Refusals arrive as the same
+/// typed errors either way. Every call is async and may be slow, so a caller must never
+/// wait on it from a UI thread; snapshots are plain values that can cross any boundary.
 public protocol NodeControl: Sendable {
     /// Identity, roles, data directory, start time and counts.
     func status() async throws -> NodeStatus
@@ -13,17 +14,25 @@ public protocol NodeControl: Sendable {
     func pieces() async throws -> [PieceSummary]
     /// What the node's register knows about other nodes.
     func registerPeers() async throws -> RegisterPeers
-    /// The node's log and events from now on (plus the recent backlog), until the
-    /// consumer stops iterating.
-    func events() async -> AsyncStream<NodeEvent>
+    /// The node's journal: every retained event with a sequence above `after`, then each
+    /// new one, until the consumer stops iterating. Resume after a reconnect by passing
+    /// the last sequence seen.
+    func events(after: UInt64) async -> AsyncStream<NodeEvent>
+    /// Retained events after `after` (at most `ControlEvents.maxEvents`); when there are
+    /// none yet, waits up to `wait` for one — a long poll.
+    func eventPage(after: UInt64, wait: Duration) async throws -> [NodeEvent]
     /// Imports a file as a piece, reporting progress; the last element is `.finished`.
     func importFile(_ path: String) async -> AsyncThrowingStream<ImportUpdate, Error>
+    /// How far a running import of `path` has come (bytes done of total), nil when none runs.
+    func importProgress(of path: String) async throws -> ImportProgress?
 }
 
 /// A point-in-time view of a node for an overview screen.
 public struct NodeStatus: Sendable, Equatable {
     public var nodeID: String
     public var roles: [NodeRole]
+    /// The address the node listens on; empty while it does not.
+    public var listenAddress: String
     public var dataDirectory: String
     public var startedAt: Date
     public var pieceCount: Int
@@ -32,14 +41,18 @@ public struct NodeStatus: Sendable, Equatable {
     public var payloadBytes: UInt64
     public var carBytes: UInt64
     public var blockCount: Int
+    /// Nodes in the register's list (this node excluded).
     public var peerCount: Int
+    /// Gateways this node established a session with and has not lost since.
+    public var liveGateways: Int
 
     public init(
-        nodeID: String, roles: [NodeRole], dataDirectory: String, startedAt: Date, pieceCount: Int, contentRevision: Int64,
-        payloadBytes: UInt64, carBytes: UInt64, blockCount: Int, peerCount: Int
+        nodeID: String, roles: [NodeRole], listenAddress: String = "", dataDirectory: String, startedAt: Date, pieceCount: Int,
+        contentRevision: Int64, payloadBytes: UInt64, carBytes: UInt64, blockCount: Int, peerCount: Int, liveGateways: Int = 0
     ) {
         self.nodeID = nodeID
         self.roles = roles
+        self.listenAddress = listenAddress
         self.dataDirectory = dataDirectory
         self.startedAt = startedAt
         self.pieceCount = pieceCount
@@ -48,12 +61,8 @@ public struct NodeStatus: Sendable, Equatable {
         self.carBytes = carBytes
         self.blockCount = blockCount
         self.peerCount = peerCount
+        self.liveGateways = liveGateways
     }
-}
-
-/// A part a node plays in the market.
-public enum NodeRole: String, Sendable, CaseIterable {
-    case client, gateway, provider, register, ledger
 }
 
 /// One imported piece as a front end shows it.
@@ -96,14 +105,25 @@ public struct PeerRecord: Sendable, Equatable {
     public var roles: [NodeRole]
     public var address: String
     public var region: String
+    /// When the node last published its record.
     public var updatedAt: Date
+    /// Round-trip time of this node's last establishment with it (gateways only).
+    public var rttMicros: UInt64?
+    /// When this node last established with it; nil if never.
+    public var lastSeen: Date?
+    /// Why the last establishment failed, if it did.
+    public var lastError: String?
 
-    public init(nodeID: String, roles: [NodeRole], address: String, region: String, updatedAt: Date) {
+    public init(nodeID: String, roles: [NodeRole], address: String, region: String, updatedAt: Date,
+                rttMicros: UInt64? = nil, lastSeen: Date? = nil, lastError: String? = nil) {
         self.nodeID = nodeID
         self.roles = roles
         self.address = address
         self.region = region
         self.updatedAt = updatedAt
+        self.rttMicros = rttMicros
+        self.lastSeen = lastSeen
+        self.lastError = lastError
     }
 }
 

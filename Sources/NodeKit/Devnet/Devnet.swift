@@ -1,0 +1,160 @@
+import Foundation
+import Logging
+
+/// A whole market in one process: a register plus gateways and providers, each a real
+/// `Node` with its own data directory, keys and database, talking over `transport`
+/// (real loopback sockets for `filtop devnet` and the default run; the in-memory
+/// transport in tests).
+///
+/// The devnet lives in one directory (`register/`, `gateway-01/`, …, `provider-01/`)
+/// and comes back as it was: keys, databases and content persist, and each node listens
+/// on the port it had last time when that port is free. Each node's `config.toml` is
+/// rewritten on start with the register's current address, so `filtop node status` and
+/// `filtop attach` work on any member with its `admin.key`.
+public final class Devnet: Sendable {
+    /// One node of the devnet.
+    public struct Member: Sendable {
+        public let name: String
+        public let directory: DataDirectory
+        public let node: Node
+        public var adminKeyPath: String { directory.adminKeyPath }
+    }
+
+    /// The file that marks a directory as a devnet's, so only such a directory is ever
+    /// cleared by `--fresh`.
+    public static let markerName = ".filtop-devnet"
+
+    public let directory: String
+    public let register: Member
+    /// Gateways, providers and clients, by name.
+    public let members: [Member]
+
+    private init(directory: String, register: Member, members: [Member]) {
+        self.directory = directory
+        self.register = register
+        self.members = members
+    }
+
+    /// The register's address and node ID, for nodes that join this devnet.
+    public var registerAddress: NodeAddress? { register.node.listenAddress }
+    public var registerID: NodeID { register.node.identity.publicKey.nodeID }
+
+    /// Starts (creating on first use) the devnet in `directory` with `gateways` gateways
+    /// and `providers` providers, and waits until each has published its record.
+    public static func start(
+        directory: String, gateways: Int, providers: Int, clients: Int = 0, host: String = "127.0.0.1", transport: any Transport = TCPTransport(),
+        clock: any NodeClock = SystemClock(), refreshSeconds: Int = 30
+    ) async throws -> Devnet {
+        guard (0...64).contains(gateways), (0...64).contains(providers), (0...64).contains(clients) else {
+            throw DevnetError.invalidSize(
+                "a devnet holds 0…64 gateways, providers and clients each (asked for \(gateways), \(providers) and \(clients))")
+        }
+        try DataDirectory(path: directory).create()
+        let marker = directory + "/" + markerName
+        if !FileManager.default.fileExists(atPath: marker) {
+            guard FileManager.default.createFile(atPath: marker, contents: Data("filtop devnet\n".utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw DevnetError.cannotCreate(marker)
+            }
+        }
+        let register = try await startMember(
+            name: "register", roles: [.register], in: directory, host: host, registerAt: nil, transport: transport, clock: clock,
+            refreshSeconds: refreshSeconds)
+        guard let registerAddress = register.node.listenAddress else { throw DevnetError.cannotCreate("the register did not listen") }
+        let registry = (registerAddress, register.node.identity.publicKey.nodeID)
+        let plan = (1...max(1, gateways)).prefix(gateways).map { (String(format: "gateway-%02d", $0), [NodeRole.gateway]) }
+            + (1...max(1, providers)).prefix(providers).map { (String(format: "provider-%02d", $0), [NodeRole.provider]) }
+            + (1...max(1, clients)).prefix(clients).map { (String(format: "client-%02d", $0), [NodeRole.client]) }
+        var started: [Member] = []
+        do {
+            try await withThrowingTaskGroup(of: Member.self) { group in
+                for (name, roles) in plan {
+                    group.addTask {
+                        try await startMember(name: name, roles: roles, in: directory, host: host, registerAt: registry,
+                                              transport: transport, clock: clock, refreshSeconds: refreshSeconds)
+                    }
+                }
+                for try await member in group { started.append(member) }
+            }
+        } catch {
+            for member in started { await member.node.stop() }
+            await register.node.stop()
+            throw error
+        }
+        started.sort { $0.name < $1.name }
+        await withTaskGroup(of: Void.self) { group in
+            for member in started { group.addTask { await member.node.syncWithRegister() } }
+        }
+        return Devnet(directory: directory, register: register, members: started)
+    }
+
+    /// Stops every node, the register last.
+    public func stop() async {
+        await withTaskGroup(of: Void.self) { group in
+            for member in members { group.addTask { await member.node.stop() } }
+        }
+        await register.node.stop()
+    }
+
+    private static func startMember(
+        name: String, roles: [NodeRole], in directory: String, host: String, registerAt register: (NodeAddress, NodeID)?,
+        transport: any Transport, clock: any NodeClock, refreshSeconds: Int
+    ) async throws -> Member {
+        let dir = DataDirectory(path: directory + "/" + name)
+        try dir.create()
+        for path in [dir.keyPath, dir.adminKeyPath] where !FileManager.default.fileExists(atPath: path) {
+            try KeyFile.write(KeyPair(), to: path)
+        }
+        let previous = (try? dir.loadConfig())?.node.listen
+        var config = NodeConfig()
+        config.node.roles = roles.map(\.rawValue)
+        config.node.region = "devnet"
+        config.register.address = register.map { $0.0.description } ?? ""
+        config.register.nodeID = register.map { $0.1.description } ?? ""
+        config.register.refreshSeconds = refreshSeconds
+        config.admin.keys = [try KeyFile.load(from: dir.adminKeyPath).publicKey.nodeID.description]
+        let identity = try KeyFile.load(from: dir.keyPath)
+        // The port of the last run when it is free, else any free port.
+        let candidates = [previous, "\(NodeAddress(host: host, port: 0))"].compactMap { $0 }
+        var lastError: Error?
+        for listen in candidates {
+            config.node.listen = listen
+            let node = try Node(directory: dir, identity: identity, config: config, clock: clock, transport: transport)
+            do {
+                try await node.start()
+            } catch {
+                lastError = error
+                continue
+            }
+            var written = config
+            written.node.listen = node.listenAddress?.description ?? listen
+            try written.rendered.write(toFile: dir.configPath, atomically: true, encoding: .utf8)
+            return Member(name: name, directory: dir, node: node)
+        }
+        throw lastError ?? DevnetError.cannotCreate(dir.path)
+    }
+}
+
+/// Why a devnet could not start.
+public enum DevnetError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidSize(String)
+    case cannotCreate(String)
+    case notADevnet(String)
+
+    public var description: String {
+        switch self {
+        case .invalidSize(let why): return why
+        case .cannotCreate(let what): return "cannot create the devnet: \(what)"
+        case .notADevnet(let path): return "\(path) is not a devnet directory (no \(Devnet.markerName)); refusing to clear it"
+        }
+    }
+}
+
+extension Devnet {
+    /// Removes the devnet in `directory` so the next start begins anew — only when the
+    /// directory carries the devnet marker; a missing directory is nothing to do.
+    public static func clear(directory: String) throws {
+        guard FileManager.default.fileExists(atPath: directory) else { return }
+        guard FileManager.default.fileExists(atPath: directory + "/" + markerName) else { throw DevnetError.notADevnet(directory) }
+        try FileManager.default.removeItem(atPath: directory)
+    }
+}

@@ -1,0 +1,41 @@
+import NIOCore
+
+/// The real transport: Noise XX sessions over TCP (`RPCServer`, `RPCClient`).
+public struct TCPTransport: Transport {
+    public init() {}
+
+    public func listen(on address: NodeAddress, identity: KeyPair, handler: @escaping RPCServer.Handler) async throws -> any Listener {
+        let server = try await RPCServer.start(host: address.host, port: address.port, identity: identity, handler: handler)
+        return TCPListener(server: server, address: NodeAddress(host: address.host, port: server.port))
+    }
+
+    public func connect(to address: NodeAddress, identity: KeyPair, expectedPeer: NodeID?, timeout: Duration) async throws -> any PeerSession {
+        let client = try await RPCClient.connect(
+            host: address.host, port: address.port, identity: identity, expectedPeer: expectedPeer, timeout: TimeAmount(timeout))
+        return TCPSession(client: client)
+    }
+}
+
+struct TCPListener: Listener {
+    let server: RPCServer
+    let address: NodeAddress
+    func close() async { await server.close() }
+}
+
+struct TCPSession: PeerSession {
+    let client: RPCClient
+    var peer: PublicKey { client.peer }
+    func request(_ type: MessageType, body: CBOR, timeout: Duration) async throws -> Envelope {
+        try await client.request(type, body: body, timeout: TimeAmount(timeout))
+    }
+    func close() async { await client.close() }
+}
+
+extension TimeAmount {
+    /// The same span as a NIO time amount (nanosecond resolution, saturating).
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        let nanos = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        self = nanos.overflow ? .nanoseconds(.max) : .nanoseconds(nanos.partialValue + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,50 @@
+import Logging
+
+/// Dispatches each request to the handler installed for its message type.
+///
+/// Services install their handlers while the node is being built
+/// (`router.on(ListNodes.self) { message, peer in … }`); after that the router is only
+/// read, so any number of requests are answered concurrently — nothing serialises them
+/// on one actor. A request whose type has no handler is refused with `notServed`; one
+/// whose body does not decode with `invalidMessage`; a handler's error becomes a
+/// `Refusal` (`RefusalConvertible`), and any other error is logged here and refused with
+/// `failed` without its internals.
+public final class RequestRouter: Sendable {
+    /// Answers one decoded request from a proven peer.
+    public typealias Handler<M: WireMessage> = @Sendable (M, PublicKey) async throws -> any WireMessage
+
+    private typealias Erased = @Sendable (Envelope, PublicKey) async throws -> any WireMessage
+    private let handlers = Locked<[MessageType: Erased]>([:])
+    private let logger: Logger
+
+    public init(logger: Logger = Logger(label: "filtop.router")) { self.logger = logger }
+
+    /// Installs the handler of `M`. Each message type has exactly one owner: installing a
+    /// second handler for the same type is a programming error.
+    public func on<M: WireMessage>(_ type: M.Type, _ handler: @escaping Handler<M>) {
+        let erased: Erased = { envelope, peer in try await handler(try envelope.message(as: M.self), peer) }
+        handlers.withLock { table in
+            precondition(table[M.messageType] == nil, "\(M.messageType) already has a handler")
+            table[M.messageType] = erased
+        }
+    }
+
+    /// The message types this router answers.
+    public var served: Set<MessageType> { handlers.withLock { Set($0.keys) } }
+
+    /// Answers `request` from `peer`; the answer carries the request's ID.
+    public func answer(_ request: Envelope, from peer: PublicKey) async -> Envelope {
+        guard let handler = handlers.withLock({ $0[request.type] }) else {
+            return Envelope(Refusal(.notServed, "\(request.type) is not served by this node"), requestID: request.requestID)
+        }
+        do {
+            let answer = try await handler(request, peer)
+            return Envelope(type: type(of: answer).messageType, requestID: request.requestID, body: answer.body)
+        } catch let error as any RefusalConvertible {
+            return Envelope(error.refusal, requestID: request.requestID)
+        } catch {
+            logger.error("\(request.type) from \(peer.nodeID.short) failed: \(error)")
+            return Envelope(Refusal(.failed, "\(request.type) failed on the node; its log says why"), requestID: request.requestID)
+        }
+    }
+}

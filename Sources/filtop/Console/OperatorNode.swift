@@ -1,0 +1,51 @@
+import Foundation
+import NodeKit
+
+/// The operator's own node, as the console runs it embedded: all roles, persistent in
+/// the data directory, joined to the embedded devnet's register when the config names no
+/// register of its own.
+enum OperatorNode {
+    /// The node's identity: read from `node.key`, created (unencrypted, 0600) on a first
+    /// run — except in read-only mode, which creates nothing.
+    static func identity(in dir: DataDirectory, readOnly: Bool, passphrase: [UInt8]?) throws -> KeyPair {
+        if !FileManager.default.fileExists(atPath: dir.keyPath) {
+            guard !readOnly else { throw NodeError.notInitialised(dir.path) }
+            try dir.create()
+            try KeyFile.write(KeyPair(), to: dir.keyPath)
+        }
+        if try KeyFile.isEncrypted(at: dir.keyPath), passphrase == nil {
+            throw ValidationErrorText("\(dir.keyPath) is encrypted: set FILTOP_PASSPHRASE to open it")
+        }
+        return try KeyFile.load(from: dir.keyPath, passphrase: passphrase)
+    }
+
+    /// Builds and starts the node. The config is `config.toml` when there is one, else
+    /// the defaults; the devnet's register is used when the config names none. When the
+    /// configured port is taken (say, by a `filtop node run` of the same node), the node
+    /// listens on a free port instead and says so.
+    static func start(in dir: DataDirectory, identity: KeyPair, devnet: Devnet?, journal: EventJournal) async throws -> Node {
+        var config = FileManager.default.fileExists(atPath: dir.configPath) ? try dir.loadConfig() : NodeConfig()
+        if config.register.address.isEmpty, let devnet, let address = devnet.registerAddress {
+            config.register.address = address.description
+            config.register.nodeID = devnet.registerID.description
+        }
+        let node = try Node(directory: dir, identity: identity, config: config, journal: journal)
+        do {
+            try await node.start()
+            return node
+        } catch {
+            let configured = config.node.listen
+            config.node.listen = "127.0.0.1:0"
+            let fallback = try Node(directory: dir, identity: identity, config: config, journal: journal)
+            try await fallback.start()
+            fallback.context.note(.warning, .log, "cannot listen on \(configured) (\(error)); listening on \(fallback.listenAddress?.description ?? "?") instead")
+            return fallback
+        }
+    }
+}
+
+/// An error that is only its operator message.
+struct ValidationErrorText: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

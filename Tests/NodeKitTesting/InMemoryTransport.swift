@@ -1,0 +1,106 @@
+import Foundation
+import NodeKit
+
+/// A transport inside one process, for tests of market logic: no sockets, no threads of
+/// its own. Each request and answer still goes through the envelope codec (encoded,
+/// framed and decoded), and the listener's handler sees the caller's public key as a
+/// real session would prove it. Timeouts run on the given clock, so a test with a
+/// `ManualClock` decides when one fires. Listeners get addresses `memory:1`, `memory:2`, …
+public final class InMemoryTransport: Transport {
+    fileprivate struct Endpoint {
+        let identity: KeyPair
+        let handler: RPCServer.Handler
+    }
+
+    private struct State {
+        var endpoints: [Int: Endpoint] = [:]
+        var nextPort = 1
+    }
+
+    public static let host = "memory"
+    private let state = Locked(State())
+    let clock: any NodeClock
+    /// Requests delivered so far, for tests that count traffic.
+    public let delivered = Locked(0)
+
+    public init(clock: any NodeClock = SystemClock()) { self.clock = clock }
+
+    public func listen(on address: NodeAddress, identity: KeyPair, handler: @escaping RPCServer.Handler) async throws -> any Listener {
+        let port = try state.withLock { s -> Int in
+            let port = address.port == 0 ? s.nextPort : address.port
+            guard s.endpoints[port] == nil else { throw NetworkError.unreachable("\(Self.host):\(port) is already in use") }
+            s.nextPort = max(s.nextPort, port) + 1
+            s.endpoints[port] = Endpoint(identity: identity, handler: handler)
+            return port
+        }
+        return InMemoryListener(transport: self, address: NodeAddress(host: Self.host, port: port))
+    }
+
+    public func connect(to address: NodeAddress, identity: KeyPair, expectedPeer: NodeID?, timeout: Duration) async throws -> any PeerSession {
+        guard address.host == Self.host, let endpoint = endpoint(address.port) else {
+            throw NetworkError.unreachable("cannot reach \(address): connection refused — is the node running?")
+        }
+        if let expectedPeer, endpoint.identity.publicKey.nodeID != expectedPeer {
+            throw NetworkError.protocolViolation("\(address) proved identity \(endpoint.identity.publicKey.nodeID), not \(expectedPeer)")
+        }
+        return InMemorySession(transport: self, port: address.port, peer: endpoint.identity.publicKey, caller: identity.publicKey)
+    }
+
+    fileprivate func endpoint(_ port: Int) -> Endpoint? { state.withLock { $0.endpoints[port] } }
+    fileprivate func remove(_ port: Int) { _ = state.withLock { $0.endpoints.removeValue(forKey: port) } }
+}
+
+private struct InMemoryListener: Listener {
+    let transport: InMemoryTransport
+    let address: NodeAddress
+    func close() async { transport.remove(address.port) }
+}
+
+private final class InMemorySession: PeerSession {
+    let transport: InMemoryTransport
+    let port: Int
+    let peer: PublicKey
+    let caller: PublicKey
+    private let nextID = Locked<UInt64>(0)
+    private let closed = Locked(false)
+
+    init(transport: InMemoryTransport, port: Int, peer: PublicKey, caller: PublicKey) {
+        self.transport = transport
+        self.port = port
+        self.peer = peer
+        self.caller = caller
+    }
+
+    func request(_ type: MessageType, body: CBOR, timeout: Duration) async throws -> Envelope {
+        guard !closed.withLock({ $0 }), let endpoint = transport.endpoint(port) else {
+            throw NetworkError.connectionClosed("by \(InMemoryTransport.host):\(port)")
+        }
+        let id = nextID.withLock { $0 += 1; return $0 }
+        let request = try Self.roundTrip(Envelope(type: type, requestID: id, body: body))
+        transport.delivered.withLock { $0 += 1 }
+        let clock = transport.clock
+        let caller = self.caller
+        let answer: Envelope? = await withTaskGroup(of: Envelope?.self) { group in
+            group.addTask { await endpoint.handler(request, caller) }
+            group.addTask {
+                try? await clock.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let answer else { throw NetworkError.timedOut("waiting for \(type) from \(InMemoryTransport.host):\(port)") }
+        return try Self.roundTrip(answer)
+    }
+
+    func close() async { closed.withLock { $0 = true } }
+
+    /// Encodes, frames and decodes an envelope as the wire would.
+    private static func roundTrip(_ envelope: Envelope) throws -> Envelope {
+        var decoder = FrameDecoder(maxBodySize: Frame.defaultMaxBodySize)
+        decoder.append(envelope.framed)
+        guard let body = try decoder.next() else { throw WireError.invalidMessage("frame did not decode") }
+        return try Envelope(decoding: body)
+    }
+}
