@@ -76,8 +76,6 @@ import Testing
         _ = editor.handle(.tab)
         #expect(editor.text == "theme d")
         #expect(editor.suggestion == "theme dusk")
-        _ = editor.handle(.tab)
-        #expect(editor.text == "theme d")
         #expect(editor.handle(.enter) == .submitted("theme d"))
         editor.begin()
         for c in "q" { _ = editor.handle(.character(c)) }
@@ -90,6 +88,63 @@ import Testing
         _ = editor.handle(.down)
         #expect(editor.text == "q")
         #expect(editor.handle(.escape) == .cancelled)
+    }
+
+    /// Regression: Tab could not choose one of several matches.
+    @Test func tabCyclesThroughSeveralMatches() {
+        var editor = LineEditor(prompt: ":") { _ in ["import ", "theme dusk", "theme default"] }
+        editor.begin("th")
+        _ = editor.handle(.tab)
+        #expect(editor.text == "theme d")
+        _ = editor.handle(.tab)
+        #expect(editor.text == "theme dusk")
+        _ = editor.handle(.tab)
+        #expect(editor.text == "theme default")
+        _ = editor.handle(.tab)
+        #expect(editor.text == "theme dusk")
+        _ = editor.handle(.backTab)
+        #expect(editor.text == "theme default")
+        _ = editor.handle(.backspace)
+        _ = editor.handle(.tab)
+        #expect(editor.text == "theme default", "after an edit Tab completes afresh")
+    }
+
+    /// Regression: the `:` line had no cursor movement.
+    @Test func lineEditorEditsAtTheCursor() {
+        var editor = LineEditor(prompt: ":")
+        editor.begin("import /tmp/a")
+        _ = editor.handle(.home)
+        #expect(editor.cursor == 0)
+        _ = editor.handle(.delete)
+        #expect(editor.text == "mport /tmp/a")
+        _ = editor.handle(.character("i"))
+        _ = editor.handle(.control("e"))
+        _ = editor.handle(.left)
+        _ = editor.handle(.backspace)
+        #expect(editor.text == "import /tmpa" && editor.cursor == 11)
+        _ = editor.handle(.control("a"))
+        _ = editor.handle(.right)
+        _ = editor.handle(.character("X"))
+        #expect(editor.text == "iXmport /tmpa" && editor.cursor == 2)
+        _ = editor.handle(.end)
+        _ = editor.handle(.control("w"))
+        #expect(editor.text == "iXmport " && editor.cursor == 8)
+        var buffer = CellBuffer(size: Size(width: 12, height: 1))
+        editor.begin("import /a/very/long/path")
+        _ = editor.handle(.home)
+        editor.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        #expect(buffer.line(0) == ":import /a/…")
+        _ = editor.handle(.end)
+        editor.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        #expect(buffer.line(0) == ":…long/path ")
+    }
+
+    @Test func textFitsByWrappingOrCuttingInTheMiddle() {
+        #expect(CellWidth.fitMiddle("baga6ea4seaqabcdefxyz", 11) == "baga6…efxyz")
+        #expect(CellWidth.fitMiddle("short", 8) == "short   ")
+        #expect(CellWidth.wrap("go to the last row (log: follow the tail)", 16) == ["go to the last", "row (log: follow", "the tail)"])
+        #expect(CellWidth.wrap("abcdefghij", 4) == ["abcd", "efgh", "ij"])
+        #expect(CellWidth.wrap("", 4) == [""])
     }
 
     @Test func logViewFollowsTheTailUntilScrolledAndJumpsBack() {

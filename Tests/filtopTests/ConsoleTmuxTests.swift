@@ -89,15 +89,15 @@ import Testing
         try session.keys("Enter")
         pane = try session.waitFor("imported sample.bin")
         try session.keys("2")
-        pane = try session.waitFor("the Content view") { $0.contains("1 pieces") && $0.contains("sample.bin") }
+        pane = try session.waitFor("the Content view") { $0.contains("1 piece") && $0.contains("sample.bin") }
         #expect(pane.contains("sample.bin"))
 
         try session.keys("/")
         try session.literal("nomatch")
         try session.keys("Enter")
-        pane = try session.waitFor("0 of 1 pieces")
+        pane = try session.waitFor("0 of 1 piece")
         try session.keys("Escape")
-        pane = try session.waitFor("1 pieces /") { !$0.contains("0 of 1") && $0.contains("1 pieces") }
+        pane = try session.waitFor("1 piece, unfiltered") { !$0.contains("0 of 1") && $0.contains("1 piece") }
 
         try session.keys("?")
         // Wait for the whole overlay: under load a capture can land mid-redraw.

@@ -37,7 +37,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         let feed = NodeFeed(control: control, mailbox: mailbox, interval: max(2, refresh))
         let task = feed.start()
         defer { task.cancel() }
-        let options = NcursesDriver.Options(color: settings.colorDepth != .monochrome, mouse: mouse)
+        let options = NcursesDriver.Options(color: settings.colorDepth != .monochrome, mouse: mouse, crashReportDirectory: settings.stateDirectory)
         let refreshInterval = refresh
         try await ConsoleThread.run {
             let (themeName, keyMap, problems) = settings.loadConfig()
@@ -45,7 +45,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             var notes = problems
             do { theme = try settings.catalog.theme(named: themeName ?? "default") } catch { notes.append("\(error)") }
             let app = ConsoleApp(settings: settings, keyMap: keyMap, theme: theme, mailbox: mailbox, feed: feed, time: SystemTimeSource())
-            if let note = notes.first { app.say(note, .warning) }
+            for note in notes { app.report(problem: note) }
             let driver = NcursesDriver(options: options, wakeup: wakeup)
             try TerminalLoop(driver: driver, refreshInterval: refreshInterval).run(app)
         }
