@@ -2,13 +2,20 @@ import Foundation
 import Testing
 
 /// Drives the real `filtop` binary in a tmux pane: opens, navigates, filters, imports,
-/// resizes, quits, and checks the terminal was handed back. Skipped only without tmux.
+/// resizes, quits, crashes, and checks the terminal was handed back. Skipped only without
+/// tmux. Every test closes its tmux server with `defer`, and `close` fails the test if the
+/// server outlives it, so no `tmux -L filtop-test-*` server is left behind.
 @Suite(.serialized) struct ConsoleTmuxTests {
     static let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    /// One tmux server on a private socket, killed at the end.
+    /// One tmux server on a private socket; `close` (also run by `deinit`) kills it.
     final class Session {
-        let socket = "filtop-e2e-\(UUID().uuidString.prefix(8))"
+        let socket = "filtop-test-\(UUID().uuidString.prefix(8))"
+        private var closed = false
+        /// The exit status of the last tmux command run.
+        private var lastStatus: Int32 = 0
+        /// The server's socket, removed by `close` (tmux leaves it behind).
+        private var socketPath = ""
         let home: String
         let tmux: String
 
@@ -19,9 +26,20 @@ import Testing
 
         /// Runs tmux with its output in a file, not a pipe (the server that `new-session`
         /// forks inherits the descriptors and would hold a pipe open), and waits with
-        /// `waitpid` directly.
+        /// `waitpid` directly. The child starts with no signal blocked and every handler at
+        /// its default: the test runner's threads block most signals, and a tmux server
+        /// that inherited that mask could neither reap its panes nor be stopped.
         @discardableResult
         func run(_ args: [String]) throws -> String {
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var none = sigset_t(), all = sigset_t()
+            sigemptyset(&none)
+            sigfillset(&all)
+            posix_spawnattr_setsigmask(&attributes, &none)
+            posix_spawnattr_setsigdefault(&attributes, &all)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
             let out = home + "/tmux.out"
             var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
@@ -32,15 +50,19 @@ import Testing
             let argv = ([tmux, "-L", socket] + args).map { strdup($0) } + [nil]
             defer { argv.forEach { free($0) } }
             var pid: pid_t = 0
-            guard posix_spawn(&pid, tmux, &actions, nil, argv, environ) == 0 else { throw CocoaError(.executableLoad) }
+            guard posix_spawn(&pid, tmux, &actions, &attributes, argv, environ) == 0 else { throw CocoaError(.executableLoad) }
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+            lastStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
             return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         }
 
+        /// Starts the server and its one pane running `command`. The pane's shell then
+        /// waits (until `close` kills the server) so the pane and what `command` printed
+        /// stay readable; a dead pane, even with remain-on-exit, can lose its last lines.
         func start(_ command: String, width: Int = 120, height: Int = 40) throws {
-            try run(["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", command])
-            try run(["set-option", "-g", "remain-on-exit", "on"])
+            try run(["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", command + "; exec sleep 3600"])
+            socketPath = try display("#{socket_path}")
         }
 
         func keys(_ keys: String...) throws { try run(["send-keys", "-t", "0"] + keys) }
@@ -63,15 +85,31 @@ import Testing
 
         func waitFor(_ text: String, timeout: Double = 15) throws -> String { try waitFor("'\(text)'", timeout: timeout) { $0.contains(text) } }
 
-        deinit {
+        private func exitStatus(_ args: [String]) throws -> Int32 {
+            _ = try run(args)
+            return lastStatus
+        }
+
+        /// Kills the server, waits (up to 10 s) until it is gone, and records an issue if
+        /// it is not: a test never leaves a tmux server behind unnoticed.
+        func close() {
+            guard !closed else { return }
+            closed = true
             _ = try? run(["kill-server"])
+            let deadline = Date().addingTimeInterval(10)
+            while (try? exitStatus(["has-session"])) == 0, Date() < deadline { usleep(20_000) }
+            if (try? exitStatus(["has-session"])) == 0 { Issue.record("tmux server \(socket) is still running after kill-server") }
+            if !socketPath.isEmpty { try? FileManager.default.removeItem(atPath: socketPath) }
             try? FileManager.default.removeItem(atPath: home)
         }
+
+        deinit { close() }
     }
 
     @Test(.enabled(if: tmux != nil, "tmux is not installed"))
     func operatorSession() throws {
         let session = try Session(tmux: try #require(Self.tmux))
+        defer { session.close() }
         let sample = session.home + "/sample.bin"
         try Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: URL(fileURLWithPath: sample))
         let env = "HOME=\(session.home) XDG_CONFIG_HOME=\(session.home)/config XDG_DATA_HOME=\(session.home)/data TERM=xterm-256color LANG=C.UTF-8"
@@ -134,6 +172,7 @@ import Testing
     @Test(.enabled(if: tmux != nil, "tmux is not installed"))
     func noColorAndSignalRestoreTheTerminal() throws {
         let session = try Session(tmux: try #require(Self.tmux))
+        defer { session.close() }
         let env = "HOME=\(session.home) XDG_CONFIG_HOME=\(session.home)/config TERM=xterm-256color NO_COLOR=1"
         try session.start("env \(env) \(CLI.binary) --data-dir \(session.home)/node; echo FILTOP-EXITED $?")
         _ = try session.waitFor("Node ID")
@@ -143,5 +182,32 @@ import Testing
         try session.keys("C-c")
         _ = try session.waitFor("FILTOP-EXITED 0")
         #expect(try session.display("#{alternate_on}") == "0")
+    }
+
+    /// Regression: a crash (here a real SIGSEGV sent to the process) left the terminal in
+    /// raw mode on the alternate screen. Now the terminal comes back — normal screen,
+    /// cursor shown, line discipline restored — and stderr says where the report went.
+    @Test(.enabled(if: tmux != nil, "tmux is not installed"))
+    func aFatalSignalRestoresTheTerminal() throws {
+        let session = try Session(tmux: try #require(Self.tmux))
+        defer { session.close() }
+        let pidFile = session.home + "/filtop.pid"
+        let state = session.home + "/state"
+        let env = "HOME=\(session.home) XDG_CONFIG_HOME=\(session.home)/config XDG_STATE_HOME=\(state) TERM=xterm-256color LANG=C.UTF-8"
+        let modes = "stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '"
+        try session.start("ulimit -c 0; sh -c 'echo $$ > \(pidFile); exec env \(env) \(CLI.binary) --data-dir \(session.home)/node'; r=$?; echo MODES $(\(modes)); echo FILTOP-EXITED $r")
+        _ = try session.waitFor("Node ID")
+        #expect(try session.display("#{alternate_on}") == "1")
+        let pid = try #require(Int32(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(pid, SIGSEGV) == 0)
+        let pane = try session.waitFor("FILTOP-EXITED 139")
+        #expect(try session.display("#{alternate_on}") == "0", "still on the alternate screen")
+        #expect(try session.display("#{cursor_flag}") == "1", "cursor still hidden")
+        #expect(pane.contains("MODES icanon echo"), "terminal modes not restored")
+        let report = state + "/filtop/crash-\(pid).txt"
+        let joined = pane.split(separator: "\n").joined()
+        #expect(joined.contains("filtop: fatal signal SIGSEGV (invalid memory access); terminal restored; crash report written to \(report)"))
+        let text = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(text.contains("signal: SIGSEGV") && text.contains("pid: \(pid)"))
     }
 }

@@ -43,7 +43,9 @@ enum CrashGuard {
     static func arm(reportDirectory: String?, mouse: Bool) {
         let p = storage()
         var bytes = [UInt8]()
-        for (capability, fallback) in [("sgr0", "\u{1B}[0m"), ("cnorm", "\u{1B}[?25h"), ("rmkx", ""), ("rmcup", "\u{1B}[?1049l")] {
+        // The cursor is shown after leaving the alternate screen: leaving it may bring back
+        // the cursor state saved on entering.
+        for (capability, fallback) in [("sgr0", "\u{1B}[0m"), ("rmkx", ""), ("rmcup", "\u{1B}[?1049l"), ("cnorm", "\u{1B}[?25h")] {
             bytes += Array((Self.capability(capability) ?? fallback).utf8)
         }
         if mouse { bytes += Array("\u{1B}[?1000l\u{1B}[?1006l".utf8) }
