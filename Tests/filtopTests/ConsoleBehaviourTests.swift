@@ -196,3 +196,39 @@ import Testing
         }
     }
 }
+
+/// A node whose imports fail the way the blockstore's do: naming the file.
+struct FailingImportControl: NodeControl {
+    struct Refusal: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "cannot read (it is a directory) \(path): Is a directory" }
+    }
+    func status() async throws -> NodeStatus { try await FixedNodeControl().status() }
+    func pieces() async throws -> [PieceSummary] { [] }
+    func registerPeers() async throws -> RegisterPeers { .notConfigured }
+    func events() async -> AsyncStream<NodeEvent> { AsyncStream { $0.finish() } }
+    func importFile(_ path: String) async -> AsyncThrowingStream<ImportUpdate, Error> {
+        AsyncThrowingStream { $0.finish(throwing: Refusal(path: path)) }
+    }
+}
+
+@Suite struct ConsoleImportErrorTests {
+    /// Regression: a failed import named its file twice on the flash line.
+    @Test func aFailedImportNamesItsFileOnce() async {
+        let mailbox = ConsoleMailbox(wake: {})
+        await NodeFeed(control: FailingImportControl(), mailbox: mailbox, interval: 60).importFile("/data/x.bin").value
+        let notices = mailbox.take().notices.map(\.0)
+        #expect(notices == ["import failed: cannot read (it is a directory) /data/x.bin: Is a directory"])
+    }
+
+    @Test func aDirectoryIsRefusedBeforeTheNodeIsAsked() throws {
+        let clock = ManualTimeSource(FixedNodeControl.started)
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let app = ConsoleApp(settings: ConsoleFixture.settings(), keyMap: .defaults, theme: .builtIn, mailbox: ConsoleMailbox(wake: {}), feed: nil, time: clock)
+        app.run("import \(dir)")
+        #expect(app.flash.current(at: clock.now)?.text == "cannot import \(dir): it is a directory; name a file in it")
+        app.run("import \(dir)/missing")
+        #expect(app.flash.current(at: clock.now)?.text == "cannot import \(dir)/missing: no such file")
+    }
+}

@@ -217,7 +217,10 @@ final class ConsoleApp: TerminalApplication {
     private func startImport(_ path: String) {
         guard !settings.readOnly else { return say("read-only mode: :import is disabled", .warning) }
         guard progress == nil else { return say("an import is already running", .warning) }
-        guard FileManager.default.isReadableFile(atPath: path) else { return say("cannot read \(path)", .error) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return say("cannot import \(path): no such file", .error) }
+        guard !isDirectory.boolValue else { return say("cannot import \(path): it is a directory; name a file in it", .error) }
+        guard FileManager.default.isReadableFile(atPath: path) else { return say("cannot import \(path): not readable by this user", .error) }
         guard let feed else { return say("no node attached", .error) }
         progress = .init(path: path, done: 0, total: 0)
         say("importing \(path)…")
