@@ -163,4 +163,26 @@ import Testing
         log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
         #expect(buffer.line(2).hasPrefix("22:13:20 line 150"))
     }
+
+    /// Regression: g (top) showed the oldest line alone at the bottom of an empty view.
+    @Test func logViewTopShowsAFullFirstPage() {
+        var log = LogView(capacity: 100)
+        for i in 0..<20 { log.append(.init(time: Fixture.epoch, level: .info, text: "line \(i)")) }
+        var buffer = CellBuffer(size: Size(width: 30, height: 3))
+        log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        log.top()
+        log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        #expect((0..<3).map { buffer.line($0).trimmingCharacters(in: .whitespaces) } == ["22:13:20 line 0", "22:13:20 line 1", "22:13:20 line 2"])
+    }
+
+    /// A line wider than the view wraps onto indented rows instead of being cut.
+    @Test func logViewWrapsLongLines() {
+        var log = LogView(capacity: 10)
+        log.append(.init(time: Fixture.epoch, level: .warning, text: "theme broken: style 'table_row': unknown key 'colour'"))
+        var buffer = CellBuffer(size: Size(width: 30, height: 4))
+        log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        let rows = (0..<4).map { buffer.line($0).trimmingCharacters(in: .whitespaces) }
+        #expect(rows.joined(separator: " ").contains("unknown key 'colour'"))
+        #expect(rows.filter { !$0.isEmpty }.count > 1)
+    }
 }

@@ -21,10 +21,12 @@ enum CrashGuard {
         var haveModes = false
         /// The bytes that put the terminal back (leave the alternate screen, and so on).
         var restore: UnsafeMutableBufferPointer<UInt8>
-        /// The crash report's path, NUL-terminated.
-        var reportPath: UnsafeMutableBufferPointer<CChar>
+        /// The crash report's path, NUL-terminated (just the NUL when there is none).
+        var reportPath: UnsafeMutableBufferPointer<UInt8>
         /// Room to format numbers in.
         var digits: UnsafeMutableBufferPointer<UInt8>
+        /// The stack the handler runs on when the console's thread has overflowed its own
+        /// (an alternate stack is per thread: other threads' overflows use their stack).
         var altStack: UnsafeMutableRawPointer?
     }
 
@@ -53,7 +55,7 @@ enum CrashGuard {
         p.pointee.restore = copy(bytes)
         if let directory = reportDirectory {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            p.pointee.reportPath = copy(Array((directory + "/crash-\(getpid()).txt").utf8CString).map { UInt8(bitPattern: $0) }).withMemoryRebound(to: CChar.self) { $0 }
+            p.pointee.reportPath = copy(Array((directory + "/crash-\(getpid()).txt").utf8) + [0])
         }
         if p.pointee.altStack == nil {
             let size = 64 * 1024
@@ -85,7 +87,7 @@ enum CrashGuard {
     private static func storage() -> UnsafeMutablePointer<Prepared> {
         if let p = prepared { return p }
         let p = UnsafeMutablePointer<Prepared>.allocate(capacity: 1)
-        p.initialize(to: Prepared(restore: copy([]), reportPath: copy([0]).withMemoryRebound(to: CChar.self) { $0 }, digits: copy(Array(repeating: 0, count: 32))))
+        p.initialize(to: Prepared(restore: copy([]), reportPath: copy([0]), digits: copy(Array(repeating: 0, count: 32))))
         prepared = p
         return p
     }
@@ -112,8 +114,8 @@ enum CrashGuard {
             let name = Self.name(sig)
             let path = p.pointee.reportPath
             var written = false
-            if path.count > 1 {
-                let fd = open(path.baseAddress!, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            if path.count > 1, let base = path.baseAddress {
+                let fd = open(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), O_WRONLY | O_CREAT | O_TRUNC, 0o600)
                 if fd >= 0 {
                     put(fd, "filtop crash report\nsignal: ")
                     put(fd, name)
@@ -131,7 +133,7 @@ enum CrashGuard {
             put(STDERR_FILENO, "; terminal restored")
             if written {
                 put(STDERR_FILENO, "; crash report written to ")
-                put(STDERR_FILENO, UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(path)[0..<(path.count - 1)]))
+                put(STDERR_FILENO, UnsafeMutableBufferPointer(rebasing: path[0..<(path.count - 1)]))
             }
             put(STDERR_FILENO, "\n")
         }
@@ -159,11 +161,6 @@ enum CrashGuard {
         _ = write(fd, base, bytes.count)
     }
 
-    private static func put(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress else { return }
-        _ = write(fd, base, bytes.count)
-    }
-
     /// Writes a non-negative number in decimal, formatted in `scratch`.
     private static func put(_ fd: Int32, number: Int, _ scratch: UnsafeMutableBufferPointer<UInt8>) {
         var n = max(0, number)
@@ -173,6 +170,7 @@ enum CrashGuard {
             scratch[i] = UInt8(48 + n % 10)
             n /= 10
         } while n > 0 && i > 0
-        _ = write(fd, scratch.baseAddress! + i, scratch.count - i)
+        guard let base = scratch.baseAddress else { return }
+        _ = write(fd, base + i, scratch.count - i)
     }
 }

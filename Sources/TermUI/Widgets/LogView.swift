@@ -34,18 +34,22 @@ public struct LogView: Sendable {
 
     public mutating func append(_ line: Line) {
         lines.append(line)
-        if !following { fromBottom = min(fromBottom + 1, max(0, lines.count - 1)) }
+        if !following { fromBottom = min(fromBottom + 1, oldest) }
     }
 
     public mutating func setFilter(_ query: String) { filter = RowFilter(query) }
 
     public mutating func scroll(by delta: Int) {
-        fromBottom = min(max(0, fromBottom - delta), max(0, lines.count - 1))
+        fromBottom = min(max(0, fromBottom - delta), oldest)
         following = fromBottom == 0
     }
 
     public mutating func page(by pages: Int) { scroll(by: pages * max(1, pageHeight - 1)) }
     public mutating func top() { scroll(by: -lines.count) }
+
+    /// The farthest the view scrolls back: the oldest page fills the view (not one line
+    /// at its bottom).
+    private var oldest: Int { max(0, lines.count - pageHeight) }
     public mutating func tail() { fromBottom = 0; following = true }
 
 

@@ -15,7 +15,12 @@ enum ConsoleFormat {
 
     /// "1 piece", "2 pieces", "0 pieces": `plural` defaults to `noun` + "s".
     static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
-        "\(n) " + (n == 1 ? noun : plural ?? noun + "s")
+        "\(n) " + word(for: n, noun, plural: plural)
+    }
+
+    /// The noun as a count of `n` takes it: "piece" for one, else the plural.
+    static func word(for n: Int, _ noun: String, plural: String? = nil) -> String {
+        n == 1 ? noun : plural ?? noun + "s"
     }
 
     /// Long identifiers (CIDs, node IDs) as head…tail in `columns`, so values that share a

@@ -20,7 +20,7 @@ extension Table {
 
     /// "3 of 10 pieces", "1 piece": `noun` is the singular, `plural` defaults to it + "s".
     func caption(_ noun: String, plural: String? = nil) -> String {
-        let word = ConsoleFormat.count(source.count, noun, plural: plural).dropFirst("\(source.count) ".count)
+        let word = ConsoleFormat.word(for: source.count, noun, plural: plural)
         return visible.count == source.count ? "\(source.count) \(word)" : "\(visible.count) of \(source.count) \(word)"
     }
 }
