@@ -175,6 +175,25 @@ import Testing
         #expect((0..<3).map { buffer.line($0).trimmingCharacters(in: .whitespaces) } == ["22:13:20 line 0", "22:13:20 line 1", "22:13:20 line 2"])
     }
 
+    /// Regression: a filtered log ignored scrolling.
+    @Test func aFilteredLogScrolls() {
+        var log = LogView(capacity: 100)
+        for i in 0..<30 { log.append(.init(time: Fixture.epoch, level: .info, text: (i % 2 == 0 ? "even " : "odd ") + "\(i)")) }
+        log.setFilter("even")
+        var buffer = CellBuffer(size: Size(width: 30, height: 3))
+        log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        #expect(buffer.line(2).hasPrefix("22:13:20 even 28"))
+        log.scroll(by: -2)
+        log.append(.init(time: Fixture.epoch, level: .info, text: "even 30"))
+        log.append(.init(time: Fixture.epoch, level: .info, text: "odd 31"))
+        log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        #expect(buffer.line(2).hasPrefix("22:13:20 even 24"), "a paused filtered view stays on the same lines")
+        log.top()
+        log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        #expect(buffer.line(0).hasPrefix("22:13:20 even 0"))
+        #expect(log.matchingCount == 16)
+    }
+
     /// A line wider than the view wraps onto indented rows instead of being cut.
     @Test func logViewWrapsLongLines() {
         var log = LogView(capacity: 10)

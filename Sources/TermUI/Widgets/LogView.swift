@@ -25,7 +25,7 @@ public struct LogView: Sendable {
     public private(set) var lines: RingBuffer<Line>
     /// True while the view sticks to the newest line.
     public private(set) var following = true
-    /// Lines above the bottom of the view while not following.
+    /// Lines (of those the filter keeps) below the bottom of the view while not following.
     private var fromBottom = 0
     public private(set) var filter = RowFilter("")
     private var pageHeight = 10
@@ -34,10 +34,14 @@ public struct LogView: Sendable {
 
     public mutating func append(_ line: Line) {
         lines.append(line)
-        if !following { fromBottom = min(fromBottom + 1, oldest) }
+        if !following, filter.matches(line.text) { fromBottom = min(fromBottom + 1, oldest) }
     }
 
-    public mutating func setFilter(_ query: String) { filter = RowFilter(query) }
+    /// Shows only the lines `query` keeps (`RowFilter`), following the tail again.
+    public mutating func setFilter(_ query: String) {
+        filter = RowFilter(query)
+        tail()
+    }
 
     public mutating func scroll(by delta: Int) {
         fromBottom = min(max(0, fromBottom - delta), oldest)
@@ -49,7 +53,7 @@ public struct LogView: Sendable {
 
     /// The farthest the view scrolls back: the oldest page fills the view (not one line
     /// at its bottom).
-    private var oldest: Int { max(0, lines.count - pageHeight) }
+    private var oldest: Int { max(0, matchingCount - pageHeight) }
     public mutating func tail() { fromBottom = 0; following = true }
 
 
@@ -63,7 +67,7 @@ public struct LogView: Sendable {
         buffer.fill(rect, style: context.theme[.base])
         guard rect.height > 0, rect.width > 0 else { return }
         let shown = filter.isEmpty ? lines.elements : lines.elements.filter { filter.matches($0.text) }
-        let end = max(0, shown.count - (filter.isEmpty ? fromBottom : 0))
+        let end = max(0, shown.count - fromBottom)
         var y = rect.maxY
         let indent = 9
         for line in shown[..<end].reversed() {
