@@ -126,7 +126,7 @@ final class ConsoleApp: TerminalApplication {
             commandLine.begin()
             mode = .command
         case .filter where !current.actions.contains(.filter):
-            say("filtering isn't available on the \(current.title) view; / filters \(viewNames(answering: .filter))", .warning)
+            say("filtering isn't available on the \(current.title) view; \(keyMap.label(for: .filter)) filters \(viewNames(answering: .filter))", .warning)
         case .filter:
             filterBefore = current.filterQuery
             filterLine.begin(filterBefore)
