@@ -142,6 +142,8 @@ import Testing
     @Test func textFitsByWrappingOrCuttingInTheMiddle() {
         #expect(CellWidth.fitMiddle("baga6ea4seaqabcdefxyz", 11) == "baga6…efxyz")
         #expect(CellWidth.fitMiddle("short", 8) == "short   ")
+        #expect(CellWidth.fitMiddle("日本語テキスト", 7) == "日…スト")
+        #expect(CellWidth.fitMiddle("日本語テキスト", 8) == "日本…ト ")
         #expect(CellWidth.wrap("go to the last row (log: follow the tail)", 16) == ["go to the last", "row (log: follow", "the tail)"])
         #expect(CellWidth.wrap("abcdefghij", 4) == ["abcd", "efgh", "ij"])
         #expect(CellWidth.wrap("", 4) == [""])

@@ -89,6 +89,11 @@ public enum CellWidth {
         if w <= columns { return text + String(repeating: " ", count: columns - w) }
         let mark = of(ellipsis) <= columns ? ellipsis : ""
         let room = columns - of(mark)
+        if w == text.utf8.count, asciiWidth(text) == w {
+            // All printable ASCII: a byte is a cell, so cut by position.
+            let headCount = (room + 1) / 2, tailCount = room - headCount
+            return String(decoding: text.utf8.prefix(headCount), as: UTF8.self) + mark + String(decoding: text.utf8.suffix(tailCount), as: UTF8.self)
+        }
         let head = prefix(text, fitting: (room + 1) / 2)
         var tail = Substring(text)
         while !tail.isEmpty, of(String(tail)) > room - head.width { tail = tail.dropFirst() }

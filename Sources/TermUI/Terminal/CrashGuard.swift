@@ -5,7 +5,8 @@ import Foundation
 /// SIGBUS, SIGFPE, SIGABRT, SIGTRAP), as htop does: the handler leaves the alternate
 /// screen, shows the cursor, restores the terminal modes saved before ncurses took
 /// over, writes a short crash report (signal, time, process) and says on stderr where
-/// it went; then the signal's default action ends the process as it would have.
+/// it went; then the signal's default action ends the process (and, if enabled, dumps
+/// core). Once the terminal is handed back normally, the handlers from before return.
 ///
 /// The handler runs only async-signal-safe calls (`write`, `open`, `close`,
 /// `tcsetattr`, `time`, `getpid`, `raise`) on bytes prepared by `arm` beforehand; it
@@ -33,6 +34,9 @@ enum CrashGuard {
     /// Written by the loop's thread in `saveModes`/`arm`/`disarm` only; read by the
     /// handler, which can only run after `arm` has filled it in.
     nonisolated(unsafe) private static var prepared: UnsafeMutablePointer<Prepared>?
+    /// The handlers that were in place before `arm` (the Swift runtime's backtracer, say),
+    /// put back by `disarm`. Only the loop's thread touches it; the handler never does.
+    nonisolated(unsafe) private static var previous: [Int32: sigaction] = [:]
 
     /// Remembers the terminal's modes; call before ncurses changes them.
     static func saveModes() {
@@ -72,16 +76,21 @@ enum CrashGuard {
             #endif
             action.sa_flags = Int32(bitPattern: UInt32(SA_RESETHAND)) | Int32(SA_ONSTACK)
             sigemptyset(&action.sa_mask)
-            sigaction(sig, &action, nil)
+            var old = sigaction()
+            if sigaction(sig, &action, &old) == 0, previous[sig] == nil { previous[sig] = old }
         }
         p.pointee.armed = true
     }
 
-    /// The terminal is back in the program's hands: crashes take their default course.
+    /// The terminal is back in the program's hands: the handlers from before `arm` return.
     static func disarm() {
         guard let p = prepared else { return }
         p.pointee.armed = false
-        for sig in signals { signal(sig, SIG_DFL) }
+        for (sig, old) in previous {
+            var action = old
+            sigaction(sig, &action, nil)
+        }
+        previous = [:]
     }
 
     private static func storage() -> UnsafeMutablePointer<Prepared> {
