@@ -122,13 +122,23 @@ import Testing
         #expect(pane.contains("no register configured"))
         #expect(try session.display("#{alternate_on}") == "1")
 
+        // The testers' crash: a relative path after :import. Then ~ must be $HOME.
         try session.keys(":")
-        try session.literal("import \(sample)")
+        try session.literal("import a")
+        try session.keys("Tab")
+        pane = try session.waitFor(":import a")
+        try session.keys("C-u")
+        try session.literal("import ~/sam")
+        try session.keys("Tab")
+        pane = try session.waitFor(":import ~/sample.bin")
         try session.keys("Enter")
         pane = try session.waitFor("imported sample.bin")
         try session.keys("2")
         pane = try session.waitFor("the Content view") { $0.contains("1 piece") && $0.contains("sample.bin") }
         #expect(pane.contains("sample.bin"))
+        try session.keys("Enter")
+        pane = try session.waitFor("the piece's details") { $0.contains("Piece CID") && $0.contains("c copies the Piece CID") }
+        try session.keys("Escape")
 
         try session.keys("/")
         try session.literal("nomatch")
