@@ -25,11 +25,11 @@ import Testing
     }
 
     @Test func configFileRebindsAndHelpFollows() throws {
-        let map = try KeyMapFile.apply("""
+        let map = try KeyMapFile.load("""
             [keys]
             up = ["i", "Up"]
             help = "F1"
-            """, to: .defaults)
+            """, over: .defaults).map
         #expect(map.action(for: .character("i")) == .up)
         #expect(map.action(for: .character("k")) == nil)
         #expect(map.action(for: .function(1)) == .help)
@@ -39,8 +39,25 @@ import Testing
         #expect(help.entries.contains(HelpScreen.Entry("i, Up", "move up")))
     }
 
-    @Test func configFileErrorsNameTheProblem() {
-        #expect(throws: KeyMapFile.Error.self) { try KeyMapFile.apply("[keys]\nfly = \"f\"", to: .defaults) }
-        #expect(throws: KeyMapFile.Error.self) { try KeyMapFile.apply("[keys]\nup = \"Hyper-x\"", to: .defaults) }
+    @Test func configFileErrorsNameTheProblem() throws {
+        #expect(throws: KeyMapFile.Error.self) { try KeyMapFile.load("[keys\nup = 1", over: .defaults) }
+        let badKey = try KeyMapFile.load("[keys]\nup = \"Hyper-x\"", over: .defaults)
+        #expect(badKey.problems.map(\.description) == ["key bindings: 'up': unknown key 'Hyper-x' ignored (names like Up, PgDn, C-d, S-Tab, F5, g)"])
+        #expect(badKey.map == .defaults)
+    }
+
+    /// Regression: one unknown action used to throw away every binding of the file.
+    @Test func anUnknownActionKeepsTheValidBindings() throws {
+        let loaded = try KeyMapFile.load("""
+            [keys]
+            fly = "f"
+            help = "F1"
+            down = ["J", "Hyper-x"]
+            """, over: .defaults)
+        #expect(loaded.map.action(for: .function(1)) == .help)
+        #expect(loaded.map.action(for: .character("J")) == .down)
+        #expect(loaded.problems.count == 2)
+        #expect(loaded.problems.contains { $0.reason.contains("unknown action 'fly'") })
+        #expect(loaded.problems.contains { $0.reason.contains("'Hyper-x'") })
     }
 }

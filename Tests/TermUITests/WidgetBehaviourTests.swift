@@ -76,8 +76,6 @@ import Testing
         _ = editor.handle(.tab)
         #expect(editor.text == "theme d")
         #expect(editor.suggestion == "theme dusk")
-        _ = editor.handle(.tab)
-        #expect(editor.text == "theme d")
         #expect(editor.handle(.enter) == .submitted("theme d"))
         editor.begin()
         for c in "q" { _ = editor.handle(.character(c)) }
@@ -90,6 +88,65 @@ import Testing
         _ = editor.handle(.down)
         #expect(editor.text == "q")
         #expect(editor.handle(.escape) == .cancelled)
+    }
+
+    /// Regression: Tab could not choose one of several matches.
+    @Test func tabCyclesThroughSeveralMatches() {
+        var editor = LineEditor(prompt: ":") { _ in ["import ", "theme dusk", "theme default"] }
+        editor.begin("th")
+        _ = editor.handle(.tab)
+        #expect(editor.text == "theme d")
+        _ = editor.handle(.tab)
+        #expect(editor.text == "theme dusk")
+        _ = editor.handle(.tab)
+        #expect(editor.text == "theme default")
+        _ = editor.handle(.tab)
+        #expect(editor.text == "theme dusk")
+        _ = editor.handle(.backTab)
+        #expect(editor.text == "theme default")
+        _ = editor.handle(.backspace)
+        _ = editor.handle(.tab)
+        #expect(editor.text == "theme default", "after an edit Tab completes afresh")
+    }
+
+    /// Regression: the `:` line had no cursor movement.
+    @Test func lineEditorEditsAtTheCursor() {
+        var editor = LineEditor(prompt: ":")
+        editor.begin("import /tmp/a")
+        _ = editor.handle(.home)
+        #expect(editor.cursor == 0)
+        _ = editor.handle(.delete)
+        #expect(editor.text == "mport /tmp/a")
+        _ = editor.handle(.character("i"))
+        _ = editor.handle(.control("e"))
+        _ = editor.handle(.left)
+        _ = editor.handle(.backspace)
+        #expect(editor.text == "import /tmpa" && editor.cursor == 11)
+        _ = editor.handle(.control("a"))
+        _ = editor.handle(.right)
+        _ = editor.handle(.character("X"))
+        #expect(editor.text == "iXmport /tmpa" && editor.cursor == 2)
+        _ = editor.handle(.end)
+        _ = editor.handle(.control("w"))
+        #expect(editor.text == "iXmport " && editor.cursor == 8)
+        var buffer = CellBuffer(size: Size(width: 12, height: 1))
+        editor.begin("import /a/very/long/path")
+        _ = editor.handle(.home)
+        editor.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        #expect(buffer.line(0) == ":import /a/…")
+        _ = editor.handle(.end)
+        editor.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        #expect(buffer.line(0) == ":…long/path ")
+    }
+
+    @Test func textFitsByWrappingOrCuttingInTheMiddle() {
+        #expect(CellWidth.fitMiddle("baga6ea4seaqabcdefxyz", 11) == "baga6…efxyz")
+        #expect(CellWidth.fitMiddle("short", 8) == "short   ")
+        #expect(CellWidth.fitMiddle("日本語テキスト", 7) == "日…スト")
+        #expect(CellWidth.fitMiddle("日本語テキスト", 8) == "日本…ト ")
+        #expect(CellWidth.wrap("go to the last row (log: follow the tail)", 16) == ["go to the last", "row (log: follow", "the tail)"])
+        #expect(CellWidth.wrap("abcdefghij", 4) == ["abcd", "efgh", "ij"])
+        #expect(CellWidth.wrap("", 4) == [""])
     }
 
     @Test func logViewFollowsTheTailUntilScrolledAndJumpsBack() {
@@ -107,5 +164,46 @@ import Testing
         log.tail()
         log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
         #expect(buffer.line(2).hasPrefix("22:13:20 line 150"))
+    }
+
+    /// Regression: g (top) showed the oldest line alone at the bottom of an empty view.
+    @Test func logViewTopShowsAFullFirstPage() {
+        var log = LogView(capacity: 100)
+        for i in 0..<20 { log.append(.init(time: Fixture.epoch, level: .info, text: "line \(i)")) }
+        var buffer = CellBuffer(size: Size(width: 30, height: 3))
+        log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        log.top()
+        log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        #expect((0..<3).map { buffer.line($0).trimmingCharacters(in: .whitespaces) } == ["22:13:20 line 0", "22:13:20 line 1", "22:13:20 line 2"])
+    }
+
+    /// Regression: a filtered log ignored scrolling.
+    @Test func aFilteredLogScrolls() {
+        var log = LogView(capacity: 100)
+        for i in 0..<30 { log.append(.init(time: Fixture.epoch, level: .info, text: (i % 2 == 0 ? "even " : "odd ") + "\(i)")) }
+        log.setFilter("even")
+        var buffer = CellBuffer(size: Size(width: 30, height: 3))
+        log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        #expect(buffer.line(2).hasPrefix("22:13:20 even 28"))
+        log.scroll(by: -2)
+        log.append(.init(time: Fixture.epoch, level: .info, text: "even 30"))
+        log.append(.init(time: Fixture.epoch, level: .info, text: "odd 31"))
+        log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        #expect(buffer.line(2).hasPrefix("22:13:20 even 24"), "a paused filtered view stays on the same lines")
+        log.top()
+        log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        #expect(buffer.line(0).hasPrefix("22:13:20 even 0"))
+        #expect(log.matchingCount == 16)
+    }
+
+    /// A line wider than the view wraps onto indented rows instead of being cut.
+    @Test func logViewWrapsLongLines() {
+        var log = LogView(capacity: 10)
+        log.append(.init(time: Fixture.epoch, level: .warning, text: "theme broken: style 'table_row': unknown key 'colour'"))
+        var buffer = CellBuffer(size: Size(width: 30, height: 4))
+        log.render(into: &buffer, rect: buffer.bounds, context: Fixture.context())
+        let rows = (0..<4).map { buffer.line($0).trimmingCharacters(in: .whitespaces) }
+        #expect(rows.joined(separator: " ").contains("unknown key 'colour'"))
+        #expect(rows.filter { !$0.isEmpty }.count > 1)
     }
 }

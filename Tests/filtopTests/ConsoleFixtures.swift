@@ -13,8 +13,8 @@ struct FixedNodeControl: NodeControl {
 
     static func piece(_ i: Int) -> PieceSummary {
         let letters = Array("abcdefghij")
-        let root: String = "bafybeig" + String(repeating: String(letters[i % 10]), count: 3) + String(i * 7919, radix: 36) + "rootcid"
-        let piece: String = "baga6ea4seaq" + String(i * 104_729, radix: 36) + "piececid"
+        let root: String = "bafybeig" + String(repeating: String(letters[i % 10]), count: 3) + "rootcid" + String(i * 7919 + 1_000_000, radix: 36)
+        let piece: String = "baga6ea4seaq" + "piececid" + String(i * 104_729 + 1_000_000, radix: 36)
         let sources = ["video.mp4", "dataset.csv", "日本語.txt", "backup.tar"]
         let payload = UInt64(1 + i * 37_000)
         let car = UInt64(200 + i * 37_100)
@@ -88,6 +88,12 @@ enum ConsoleFixture {
         app.update()
         clock.advance(by: 3725)
         return app
+    }
+
+    /// The `:` line of a console whose home is `home` and working directory `cwd`.
+    static func commands(home: String = "/home/op", cwd: String = "/", readOnly: Bool = false) -> ConsoleCommandLine {
+        ConsoleCommandLine(views: ["overview", "content", "peers", "log"], themes: { ["dusk"] },
+                           paths: PathCompletion(home: home, workingDirectory: cwd), readOnly: readOnly)
     }
 
     static func screen(_ app: ConsoleApp, _ size: Size, clock: TimeSource) -> String {

@@ -121,12 +121,12 @@ import Testing
     }
 
     @Test func commandLineParsesAndCompletes() throws {
-        let views = ["overview", "content", "peers", "log"]
-        #expect(try ConsoleCommandLine.parse("q", views: views) == .quit(force: false))
-        #expect(try ConsoleCommandLine.parse("import /tmp/x", views: views) == .importFile("/tmp/x"))
-        #expect(try ConsoleCommandLine.parse("theme", views: views) == .theme(nil))
-        #expect(try ConsoleCommandLine.parse("Peers", views: views) == .view("peers"))
-        #expect(throws: ConsoleCommandLine.Error.self) { try ConsoleCommandLine.parse("import", views: views) }
-        #expect(ConsoleCommandLine.completions("theme ", views: views, themes: { ["dusk"] }) == ["theme dusk"])
+        let commands = ConsoleFixture.commands()
+        #expect(try commands.parse("q") == .quit(force: false))
+        #expect(try commands.parse("import /tmp/x") == .importFile("/tmp/x"))
+        #expect(try commands.parse("theme") == .theme(nil))
+        #expect(try commands.parse("Peers") == .view("peers"))
+        #expect(throws: ConsoleCommandLine.Error.self) { try commands.parse("import") }
+        #expect(commands.completions("theme ") == ["theme dusk"])
     }
 }

@@ -2,13 +2,20 @@ import Foundation
 import Testing
 
 /// Drives the real `filtop` binary in a tmux pane: opens, navigates, filters, imports,
-/// resizes, quits, and checks the terminal was handed back. Skipped only without tmux.
+/// resizes, quits, crashes, and checks the terminal was handed back. Skipped only without
+/// tmux. Every test closes its tmux server with `defer`, and `close` fails the test if the
+/// server outlives it, so no `tmux -L filtop-test-*` server is left behind.
 @Suite(.serialized) struct ConsoleTmuxTests {
     static let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    /// One tmux server on a private socket, killed at the end.
+    /// One tmux server on a private socket; `close` (also run by `deinit`) kills it.
     final class Session {
-        let socket = "filtop-e2e-\(UUID().uuidString.prefix(8))"
+        let socket = "filtop-test-\(UUID().uuidString.prefix(8))"
+        private var closed = false
+        /// The exit status of the last tmux command run.
+        private var lastStatus: Int32 = 0
+        /// The server's socket, removed by `close` (tmux leaves it behind).
+        private var socketPath = ""
         let home: String
         let tmux: String
 
@@ -19,9 +26,20 @@ import Testing
 
         /// Runs tmux with its output in a file, not a pipe (the server that `new-session`
         /// forks inherits the descriptors and would hold a pipe open), and waits with
-        /// `waitpid` directly.
+        /// `waitpid` directly. The child starts with no signal blocked and every handler at
+        /// its default: the test runner's threads block most signals, and a tmux server
+        /// that inherited that mask could neither reap its panes nor be stopped.
         @discardableResult
         func run(_ args: [String]) throws -> String {
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var none = sigset_t(), all = sigset_t()
+            sigemptyset(&none)
+            sigfillset(&all)
+            posix_spawnattr_setsigmask(&attributes, &none)
+            posix_spawnattr_setsigdefault(&attributes, &all)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
             let out = home + "/tmux.out"
             var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
@@ -32,15 +50,19 @@ import Testing
             let argv = ([tmux, "-L", socket] + args).map { strdup($0) } + [nil]
             defer { argv.forEach { free($0) } }
             var pid: pid_t = 0
-            guard posix_spawn(&pid, tmux, &actions, nil, argv, environ) == 0 else { throw CocoaError(.executableLoad) }
+            guard posix_spawn(&pid, tmux, &actions, &attributes, argv, environ) == 0 else { throw CocoaError(.executableLoad) }
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+            lastStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
             return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         }
 
+        /// Starts the server and its one pane running `command`. The pane's shell then
+        /// waits (until `close` kills the server) so the pane and what `command` printed
+        /// stay readable; a dead pane, even with remain-on-exit, can lose its last lines.
         func start(_ command: String, width: Int = 120, height: Int = 40) throws {
-            try run(["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", command])
-            try run(["set-option", "-g", "remain-on-exit", "on"])
+            try run(["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", command + "; exec sleep 3600"])
+            socketPath = try display("#{socket_path}")
         }
 
         func keys(_ keys: String...) throws { try run(["send-keys", "-t", "0"] + keys) }
@@ -63,41 +85,72 @@ import Testing
 
         func waitFor(_ text: String, timeout: Double = 15) throws -> String { try waitFor("'\(text)'", timeout: timeout) { $0.contains(text) } }
 
-        deinit {
+        private func exitStatus(_ args: [String]) throws -> Int32 {
+            _ = try run(args)
+            return lastStatus
+        }
+
+        /// Kills the server, waits (up to 10 s) until it is gone, and records an issue if
+        /// it is not: a test never leaves a tmux server behind unnoticed.
+        func close() {
+            guard !closed else { return }
+            closed = true
             _ = try? run(["kill-server"])
+            let deadline = Date().addingTimeInterval(10)
+            while (try? exitStatus(["has-session"])) == 0, Date() < deadline { usleep(20_000) }
+            if (try? exitStatus(["has-session"])) == 0 { Issue.record("tmux server \(socket) is still running after kill-server") }
+            if !socketPath.isEmpty { try? FileManager.default.removeItem(atPath: socketPath) }
             try? FileManager.default.removeItem(atPath: home)
         }
+
+        deinit { close() }
     }
 
     @Test(.enabled(if: tmux != nil, "tmux is not installed"))
     func operatorSession() throws {
         let session = try Session(tmux: try #require(Self.tmux))
+        defer { session.close() }
         let sample = session.home + "/sample.bin"
         try Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: URL(fileURLWithPath: sample))
         let env = "HOME=\(session.home) XDG_CONFIG_HOME=\(session.home)/config XDG_DATA_HOME=\(session.home)/data TERM=xterm-256color LANG=C.UTF-8"
         try session.start("env \(env) \(CLI.binary) --data-dir \(session.home)/node; echo FILTOP-EXITED $?")
 
-        var pane = try session.waitFor("the Overview") {
-            $0.contains("Node ID") && $0.contains("1 Overview") && $0.contains("no register configured")
+        // The default run: the operator's node listening, on the embedded devnet (a register,
+        // 8 gateways and 3 providers), established with every gateway.
+        var pane = try session.waitFor("the Overview on the devnet") {
+            $0.contains("Node ID") && $0.contains("1 Overview") && $0.contains("Listening       127.0.0.1:")
+                && $0.contains("Register peers  11") && $0.contains("Live gateways   8")
         }
-        #expect(pane.contains("1 Overview"))
-        #expect(pane.contains("no register configured"))
         #expect(try session.display("#{alternate_on}") == "1")
+        try session.keys("3")
+        pane = try session.waitFor("the devnet in Peers") { $0.contains("Peers · 11 peers") && $0.contains("devnet") && $0.contains(" ms ") }
+        #expect(pane.components(separatedBy: "gateway ").count - 1 == 8)
+        try session.keys("1")
 
+        // The testers' crash: a relative path after :import. Then ~ must be $HOME.
         try session.keys(":")
-        try session.literal("import \(sample)")
+        try session.literal("import a")
+        try session.keys("Tab")
+        pane = try session.waitFor(":import a")
+        try session.keys("C-u")
+        try session.literal("import ~/sam")
+        try session.keys("Tab")
+        pane = try session.waitFor(":import ~/sample.bin")
         try session.keys("Enter")
         pane = try session.waitFor("imported sample.bin")
         try session.keys("2")
-        pane = try session.waitFor("the Content view") { $0.contains("1 pieces") && $0.contains("sample.bin") }
+        pane = try session.waitFor("the Content view") { $0.contains("1 piece") && $0.contains("sample.bin") }
         #expect(pane.contains("sample.bin"))
+        try session.keys("Enter")
+        pane = try session.waitFor("the piece's details") { $0.contains("Piece CID") && $0.contains("c copies the Piece CID") }
+        try session.keys("Escape")
 
         try session.keys("/")
         try session.literal("nomatch")
         try session.keys("Enter")
-        pane = try session.waitFor("0 of 1 pieces")
+        pane = try session.waitFor("0 of 1 piece")
         try session.keys("Escape")
-        pane = try session.waitFor("1 pieces /") { !$0.contains("0 of 1") && $0.contains("1 pieces") }
+        pane = try session.waitFor("1 piece, unfiltered") { !$0.contains("0 of 1") && $0.contains("1 piece") }
 
         try session.keys("?")
         // Wait for the whole overlay: under load a capture can land mid-redraw.
@@ -119,6 +172,69 @@ import Testing
         #expect(!pane.contains("1 Overview"))
     }
 
+    /// A headless node (`filtop node run`) and `filtop attach` on it: the same views as an
+    /// embedded node; without the node's admin key, the node's `notAdmin` refusal on screen.
+    @Test(.enabled(if: tmux != nil, "tmux is not installed"))
+    func attachToARunningNode() throws {
+        let session = try Session(tmux: try #require(Self.tmux))
+        defer { session.close() }
+        let dir = session.home + "/daemon"
+        let initialised = try CLI.run(["node", "init", "--data-dir", dir, "--listen", "127.0.0.1:0", "--roles", "provider"])
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        let sample = session.home + "/sample.bin"
+        try Data((0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 13) }).write(to: URL(fileURLWithPath: sample))
+        let log = session.home + "/daemon.log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: CLI.binary)
+        daemon.arguments = ["node", "run", "--data-dir", dir]
+        daemon.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        daemon.standardOutput = FileHandle.nullDevice
+        try daemon.run()
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+        // The daemon says where it listens (port 0 picked a free one).
+        var address: String?
+        let deadline = Date().addingTimeInterval(15)
+        while address == nil, Date() < deadline {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: #"listening on 127\.0\.0\.1:[0-9]+"#, options: .regularExpression) {
+                address = String(text[range].dropFirst("listening on ".count))
+            } else {
+                usleep(50_000)
+            }
+        }
+        let target = try #require(address, "the daemon never said where it listens")
+        let env = "HOME=\(session.home) XDG_CONFIG_HOME=\(session.home)/config XDG_DATA_HOME=\(session.home)/data TERM=xterm-256color LANG=C.UTF-8"
+
+        try session.start("env \(env) \(CLI.binary) attach \(target) --admin-key \(dir)/admin.key; echo FILTOP-EXITED $?")
+        var pane = try session.waitFor("the daemon's Overview") { $0.contains("Listening       \(target)") && $0.contains("provider") }
+        #expect(pane.contains("Data directory  \(dir)"))
+        // A command works the same remotely: the daemon imports, the piece shows up.
+        try session.keys(":")
+        try session.literal("import \(sample)")
+        try session.keys("Enter")
+        pane = try session.waitFor("imported sample.bin")
+        try session.keys("2")
+        pane = try session.waitFor("the daemon's Content") { $0.contains("1 piece") && $0.contains("sample.bin") }
+        try session.keys("4")
+        pane = try session.waitFor("the daemon's journal") { $0.contains("listening on \(target)") && $0.contains("imported") }
+        try session.keys("C-c")
+        pane = try session.waitFor("FILTOP-EXITED 0")
+        #expect(try session.display("#{alternate_on}") == "0")
+
+        // Without the admin key (a data directory that has none): the node refuses the
+        // session's key, and the console shows the node's typed refusal.
+        let stranger = try Session(tmux: try #require(Self.tmux))
+        defer { stranger.close() }
+        try stranger.start("env \(env) \(CLI.binary) attach \(target) --data-dir \(stranger.home)/none; echo FILTOP-EXITED $?")
+        pane = try stranger.waitFor("the notAdmin refusal") { $0.contains("does not hold an admin key of this node") }
+        try stranger.keys("C-c")
+        _ = try stranger.waitFor("FILTOP-EXITED 0")
+        daemon.terminate()
+        daemon.waitUntilExit()
+        #expect(daemon.terminationStatus == 0)
+    }
+
     /// SGR parameters that set a colour (30–48 except 39, and 90–107) in `text`;
     /// 39 and 49 ("default colour") are what tmux writes for uncoloured text.
     static func colourParameters(in text: String) -> [Int] {
@@ -134,6 +250,7 @@ import Testing
     @Test(.enabled(if: tmux != nil, "tmux is not installed"))
     func noColorAndSignalRestoreTheTerminal() throws {
         let session = try Session(tmux: try #require(Self.tmux))
+        defer { session.close() }
         let env = "HOME=\(session.home) XDG_CONFIG_HOME=\(session.home)/config TERM=xterm-256color NO_COLOR=1"
         try session.start("env \(env) \(CLI.binary) --data-dir \(session.home)/node; echo FILTOP-EXITED $?")
         _ = try session.waitFor("Node ID")
@@ -143,5 +260,32 @@ import Testing
         try session.keys("C-c")
         _ = try session.waitFor("FILTOP-EXITED 0")
         #expect(try session.display("#{alternate_on}") == "0")
+    }
+
+    /// Regression: a crash (here a real SIGSEGV sent to the process) left the terminal in
+    /// raw mode on the alternate screen. Now the terminal comes back — normal screen,
+    /// cursor shown, line discipline restored — and stderr says where the report went.
+    @Test(.enabled(if: tmux != nil, "tmux is not installed"))
+    func aFatalSignalRestoresTheTerminal() throws {
+        let session = try Session(tmux: try #require(Self.tmux))
+        defer { session.close() }
+        let pidFile = session.home + "/filtop.pid"
+        let state = session.home + "/state"
+        let env = "HOME=\(session.home) XDG_CONFIG_HOME=\(session.home)/config XDG_STATE_HOME=\(state) TERM=xterm-256color LANG=C.UTF-8"
+        let modes = "stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '"
+        try session.start("ulimit -c 0; sh -c 'echo $$ > \(pidFile); exec env \(env) \(CLI.binary) --data-dir \(session.home)/node'; r=$?; echo MODES $(\(modes)); echo FILTOP-EXITED $r")
+        _ = try session.waitFor("Node ID")
+        #expect(try session.display("#{alternate_on}") == "1")
+        let pid = try #require(Int32(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(pid, SIGSEGV) == 0)
+        let pane = try session.waitFor("FILTOP-EXITED 139")
+        #expect(try session.display("#{alternate_on}") == "0", "still on the alternate screen")
+        #expect(try session.display("#{cursor_flag}") == "1", "cursor still hidden")
+        #expect(pane.contains("MODES icanon echo"), "terminal modes not restored")
+        let report = state + "/filtop/crash-\(pid).txt"
+        let joined = pane.split(separator: "\n").joined()
+        #expect(joined.contains("filtop: fatal signal SIGSEGV (invalid memory access); terminal restored; crash report written to \(report)"))
+        let text = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(text.contains("signal: SIGSEGV") && text.contains("pid: \(pid)"))
     }
 }

@@ -80,4 +80,56 @@ public enum CellWidth {
         let cut = prefix(text, fitting: columns - of(mark))
         return String(cut.text) + mark + String(repeating: " ", count: columns - cut.width - of(mark))
     }
+
+    /// `text` in exactly `columns`, cut in the middle when too wide: its head, an
+    /// ellipsis and its tail, so long identifiers that share a prefix stay distinct.
+    public static func fitMiddle(_ text: String, _ columns: Int, ellipsis: String = "…") -> String {
+        guard columns > 0 else { return "" }
+        let w = of(text)
+        if w <= columns { return text + String(repeating: " ", count: columns - w) }
+        let mark = of(ellipsis) <= columns ? ellipsis : ""
+        let room = columns - of(mark)
+        if w == text.utf8.count, asciiWidth(text) == w {
+            // All printable ASCII: a byte is a cell, so cut by position.
+            let headCount = (room + 1) / 2, tailCount = room - headCount
+            return String(decoding: text.utf8.prefix(headCount), as: UTF8.self) + mark + String(decoding: text.utf8.suffix(tailCount), as: UTF8.self)
+        }
+        let head = prefix(text, fitting: (room + 1) / 2)
+        var tail = Substring(text)
+        while !tail.isEmpty, of(String(tail)) > room - head.width { tail = tail.dropFirst() }
+        let used = head.width + of(mark) + of(String(tail))
+        return String(head.text) + mark + String(tail) + String(repeating: " ", count: max(0, columns - used))
+    }
+
+    /// `text` broken into lines of at most `columns`, at spaces where it can be and
+    /// mid-word only when a word alone is wider than a line. Never returns no line.
+    public static func wrap(_ text: String, _ columns: Int) -> [String] {
+        guard columns > 0 else { return [text] }
+        var lines: [String] = []
+        var line = ""
+        var lineWidth = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            var piece = String(word)
+            var pieceWidth = of(piece)
+            if lineWidth > 0, lineWidth + 1 + pieceWidth > columns {
+                lines.append(line)
+                (line, lineWidth) = ("", 0)
+            } else if lineWidth > 0 {
+                line += " "
+                lineWidth += 1
+            }
+            while lineWidth + pieceWidth > columns {
+                let cut = prefix(piece, fitting: columns - lineWidth)
+                guard !cut.text.isEmpty || lineWidth > 0 else { break }
+                lines.append(line + cut.text)
+                piece = String(piece.dropFirst(cut.text.count))
+                pieceWidth = of(piece)
+                (line, lineWidth) = ("", 0)
+            }
+            line += piece
+            lineWidth += pieceWidth
+        }
+        lines.append(line)
+        return lines
+    }
 }

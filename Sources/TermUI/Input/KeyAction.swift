@@ -24,7 +24,7 @@ public enum KeyAction: String, CaseIterable, Sendable {
         case .command: "command line"
         case .help: "help for this view"
         case .back: "close, clear the filter, go back"
-        case .select: "open / choose"
+        case .select: "open the selected row's details"
         case .sortReverse: "reverse the sort order"
         case .quit: "quit"
         }

@@ -19,15 +19,24 @@ public enum KeyMapFile {
         public var description: String { "key bindings: \(reason)" }
     }
 
-    /// `base` with the bindings of `text` applied.
-    public static func apply(_ text: String, to base: KeyMap) throws(Error) -> KeyMap {
+    /// A key map read from a file, and the entries of its `[keys]` table that could not
+    /// be used (each skipped on its own, so one typo never drops the other bindings).
+    public struct Loaded: Sendable, Equatable {
+        public var map: KeyMap
+        public var problems: [Error]
+    }
+
+    /// `base` with the usable bindings of `text` applied; throws only when the text is
+    /// not TOML at all.
+    public static func load(_ text: String, over base: KeyMap) throws(Error) -> Loaded {
         let table: TOMLTable
-        do { table = try TOMLTable(string: text) } catch { throw Error(reason: "not valid TOML (\(error))") }
-        guard let keys = table["keys"]?.table else { return base }
-        var map = base
-        for actionName in keys.keys {
+        do { table = try TOMLTable(string: text) } catch { throw Error(reason: "not valid TOML (\(error)); fix the file or remove it to use the default keys") }
+        guard let keys = table["keys"]?.table else { return Loaded(map: base, problems: []) }
+        var loaded = Loaded(map: base, problems: [])
+        for actionName in keys.keys.sorted() {
             guard let action = KeyAction(rawValue: actionName) else {
-                throw Error(reason: "unknown action '\(actionName)' (known: \(KeyAction.allCases.map(\.rawValue).joined(separator: ", ")))")
+                loaded.problems.append(Error(reason: "unknown action '\(actionName)' ignored (known: \(KeyAction.allCases.map(\.rawValue).joined(separator: ", ")))"))
+                continue
             }
             let names: [String]
             if let one = keys[actionName]?.string {
@@ -35,15 +44,19 @@ public enum KeyMapFile {
             } else if let list = keys[actionName]?.array {
                 names = list.compactMap { $0.string }
             } else {
-                throw Error(reason: "'\(actionName)' must be a key name or a list of key names")
+                loaded.problems.append(Error(reason: "'\(actionName)' must be a key name or a list of key names; its default keys are kept"))
+                continue
             }
             var parsed: [Key] = []
             for name in names {
-                guard let key = KeyName.parse(name) else { throw Error(reason: "'\(actionName)': unknown key '\(name)'") }
-                parsed.append(key)
+                if let key = KeyName.parse(name) {
+                    parsed.append(key)
+                } else {
+                    loaded.problems.append(Error(reason: "'\(actionName)': unknown key '\(name)' ignored (names like Up, PgDn, C-d, S-Tab, F5, g)"))
+                }
             }
-            map.bind(action, to: parsed)
+            if !parsed.isEmpty { loaded.map.bind(action, to: parsed) }
         }
-        return map
+        return loaded
     }
 }

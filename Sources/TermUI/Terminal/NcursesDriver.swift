@@ -7,18 +7,24 @@ import Foundation
 /// console costs nothing between refreshes.
 ///
 /// The terminal is restored by `stop`, by an `atexit` hook if the process exits some
-/// other way, and SIGINT/SIGTERM/SIGHUP end the loop normally (`TerminalSignals`).
+/// other way, and SIGINT/SIGTERM/SIGHUP end the loop normally (`TerminalSignals`); a
+/// fatal signal restores it from its handler (`CrashGuard`).
 public final class NcursesDriver: TerminalDriver {
     /// Options fixed when the terminal is taken over.
     public struct Options: Sendable {
         public var color: Bool
         public var mouse: Bool
         public var escapeDelayMillis: Int32
+        /// Where a crash report goes if the process dies of a fatal signal while the
+        /// terminal is held (`CrashGuard`); nil writes none (the terminal is restored
+        /// all the same).
+        public var crashReportDirectory: String?
 
-        public init(color: Bool = true, mouse: Bool = false, escapeDelayMillis: Int32 = 25) {
+        public init(color: Bool = true, mouse: Bool = false, escapeDelayMillis: Int32 = 25, crashReportDirectory: String? = nil) {
             self.color = color
             self.mouse = mouse
             self.escapeDelayMillis = escapeDelayMillis
+            self.crashReportDirectory = crashReportDirectory
         }
     }
 
@@ -54,6 +60,7 @@ public final class NcursesDriver: TerminalDriver {
             throw StartError(description: "the console needs a terminal; use the subcommands (filtop --help) for scripts")
         }
         CellWidth.prepareLocale()
+        CrashGuard.saveModes()
         guard let s = filtop_newterm() else {
             throw StartError(description: "cannot use terminal type '\(ProcessInfo.processInfo.environment["TERM"] ?? "")'")
         }
@@ -75,10 +82,12 @@ public final class NcursesDriver: TerminalDriver {
         }
         if options.mouse { filtop_mouse_enable(1) }
         TerminalSignals.install(wakeup)
+        CrashGuard.arm(reportDirectory: options.crashReportDirectory, mouse: options.mouse)
     }
 
     public func stop() {
         guard let s = screen else { return }
+        CrashGuard.disarm()
         TerminalSignals.restore()
         if options.mouse { filtop_mouse_enable(0) }
         curs_set(1)

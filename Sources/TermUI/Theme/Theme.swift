@@ -11,15 +11,20 @@ public struct Theme: Sendable, Equatable {
 
     public subscript(role: ThemeRole) -> Style { styles[role] ?? .plain }
 
-    /// The theme as a terminal of `depth` shows it. In monochrome every colour goes and a
-    /// role that relied on a coloured background turns to reverse video, so the selected
-    /// row, the active tab and the focused button stay visible without colour.
+    /// The roles that mark "this one" among its neighbours: in monochrome they alone are
+    /// drawn in reverse video.
+    public static let highlightRoles: Set<ThemeRole> = [.title, .tabActive, .tableSelected, .buttonFocused]
+
+    /// The theme as a terminal of `depth` shows it. In monochrome every colour goes; the
+    /// highlight roles (selected row, active tab, focused button, title bar) turn to
+    /// reverse video and every other role loses it, so a highlight stays distinct from
+    /// its neighbours whatever colours the theme gave both.
     public func reduced(to depth: ColorDepth) -> Theme {
         var out = self
         for (role, style) in styles {
             var s = style
             if depth == .monochrome {
-                if style.background != .default { s.attributes.insert(.reverse) }
+                if Self.highlightRoles.contains(role) { s.attributes.insert(.reverse) } else { s.attributes.remove(.reverse) }
                 s.foreground = .default
                 s.background = .default
             } else {

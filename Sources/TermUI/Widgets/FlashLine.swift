@@ -1,7 +1,8 @@
 import Foundation
 
 /// The one-line result of the last action (k9s's flash): info, warning or error, cleared
-/// after `lifetime` seconds by the injected clock.
+/// after `lifetime` seconds by the injected clock. Text too long for the line ends in an
+/// ellipsis; the full text belongs in the log.
 public struct FlashLine: Sendable, Equatable {
     /// How serious a flash message is; errors stay longer.
     public enum Level: String, Sendable { case info, warning, error }
@@ -35,9 +36,10 @@ public struct FlashLine: Sendable, Equatable {
         if let m = current(at: context.now) {
             let role: ThemeRole = switch m.level { case .info: .flashInfo; case .warning: .flashWarn; case .error: .flashError }
             let prefix = switch m.level { case .info: ""; case .warning: "warning: "; case .error: "error: " }
-            buffer.write(prefix + m.text, x: rect.x, y: rect.y, style: context.theme[role], clip: rect)
+            let text = (prefix + m.text).split(separator: "\n", omittingEmptySubsequences: true).joined(separator: " ")
+            buffer.write(CellWidth.fit(text, rect.width, ellipsis: context.glyphs.ellipsis), x: rect.x, y: rect.y, style: context.theme[role], clip: rect)
         } else if !hint.isEmpty {
-            buffer.write(hint, x: rect.x, y: rect.y, style: context.theme[.muted], clip: rect)
+            buffer.write(CellWidth.fit(hint, rect.width, ellipsis: context.glyphs.ellipsis), x: rect.x, y: rect.y, style: context.theme[.muted], clip: rect)
         }
     }
 }

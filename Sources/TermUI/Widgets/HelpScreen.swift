@@ -14,39 +14,64 @@ public struct HelpScreen: Sendable, Equatable {
     public var title: String
     public var viewEntries: [Entry]
     public var keyMap: KeyMap
+    /// Actions the current view has no use for, left out of help (no sort keys where
+    /// nothing sorts).
+    public var hidden: Set<KeyAction>
 
-    public init(title: String, viewEntries: [Entry], keyMap: KeyMap) {
+    public init(title: String, viewEntries: [Entry], keyMap: KeyMap, hidden: Set<KeyAction> = []) {
         self.title = title
         self.viewEntries = viewEntries
         self.keyMap = keyMap
+        self.hidden = hidden
     }
 
-    /// Every line of help: the view's entries, then one per bound action.
+    /// Every line of help: the view's entries, then one per bound action it uses.
     public var entries: [Entry] {
         viewEntries + KeyAction.allCases.compactMap { action in
             let label = keyMap.label(for: action)
-            return label.isEmpty ? nil : Entry(label, action.summary)
+            return label.isEmpty || hidden.contains(action) ? nil : Entry(label, action.summary)
         }
     }
 
     /// Draws the entries in one column, or in two balanced columns when they do not fit
-    /// the height; each column aligns its own keys, so short keys leave room for text.
+    /// the height. Each column aligns its own keys; a description too long for its
+    /// column wraps under itself, and only what still does not fit ends in an ellipsis.
     public func render(into buffer: inout CellBuffer, rect: Rect, context: RenderContext) {
         let inner = Box.draw(rect, title: "Help: \(title) (Esc closes)", into: &buffer, context: context, fill: .dialog)
-        guard inner.height > 0 else { return }
+        guard inner.height > 0, inner.width > 0 else { return }
         let all = entries
-        let columns = all.count > inner.height ? 2 : 1
+        let oneColumn = layout(all, width: inner.width)
+        let columns = oneColumn.lines <= inner.height ? 1 : 2
         let perColumn = (all.count + columns - 1) / columns
         let columnWidth = inner.width / columns
         for column in 0..<columns {
-            let slice = all.dropFirst(column * perColumn).prefix(min(perColumn, inner.height))
-            let keyWidth = min((slice.map { CellWidth.of($0.keys) }.max() ?? 0) + 1, columnWidth / 2)
+            let slice = Array(all.dropFirst(column * perColumn).prefix(perColumn))
+            let width = columnWidth - (column + 1 < columns ? 1 : 0)
+            let (keyWidth, _) = layout(slice, width: width)
             let x = inner.x + column * columnWidth
-            for (line, entry) in slice.enumerated() {
-                let clip = Rect(x: x, y: inner.y + line, width: columnWidth - (column + 1 < columns ? 1 : 0), height: 1)
-                buffer.write(entry.keys, x: x, y: inner.y + line, style: context.theme[.helpKey], clip: clip)
-                buffer.write(entry.summary, x: x + keyWidth, y: inner.y + line, style: context.theme[.helpText], clip: clip)
+            var y = inner.y
+            for entry in slice where y < inner.maxY {
+                let clip = Rect(x: x, y: y, width: width, height: 1)
+                buffer.write(CellWidth.fit(entry.keys, keyWidth - 1, ellipsis: context.glyphs.ellipsis), x: x, y: y, style: context.theme[.helpKey], clip: clip)
+                var lines = CellWidth.wrap(entry.summary, max(1, width - keyWidth))
+                let room = inner.maxY - y
+                if lines.count > room {
+                    lines = Array(lines.prefix(room))
+                    lines[room - 1] = CellWidth.fit(lines[room - 1] + " " + context.glyphs.ellipsis, width - keyWidth, ellipsis: context.glyphs.ellipsis)
+                }
+                for line in lines {
+                    buffer.write(line, x: x + keyWidth, y: y, style: context.theme[.helpText], clip: Rect(x: x, y: y, width: width, height: 1))
+                    y += 1
+                }
             }
         }
+    }
+
+    /// The key column's width (with one space after) and the lines `entries` take in a
+    /// column `width` wide.
+    private func layout(_ entries: [Entry], width: Int) -> (keyWidth: Int, lines: Int) {
+        let keyWidth = min((entries.map { CellWidth.of($0.keys) }.max() ?? 0) + 1, max(1, width / 2))
+        let lines = entries.reduce(0) { $0 + CellWidth.wrap($1.summary, max(1, width - keyWidth)).count }
+        return (keyWidth, lines)
     }
 }

@@ -25,7 +25,7 @@ public struct LogView: Sendable {
     public private(set) var lines: RingBuffer<Line>
     /// True while the view sticks to the newest line.
     public private(set) var following = true
-    /// Lines above the bottom of the view while not following.
+    /// Lines (of those the filter keeps) below the bottom of the view while not following.
     private var fromBottom = 0
     public private(set) var filter = RowFilter("")
     private var pageHeight = 10
@@ -34,36 +34,59 @@ public struct LogView: Sendable {
 
     public mutating func append(_ line: Line) {
         lines.append(line)
-        if !following { fromBottom = min(fromBottom + 1, max(0, lines.count - 1)) }
+        if !following, filter.matches(line.text) { fromBottom = min(fromBottom + 1, oldest) }
     }
 
-    public mutating func setFilter(_ query: String) { filter = RowFilter(query) }
+    /// Shows only the lines `query` keeps (`RowFilter`), following the tail again.
+    public mutating func setFilter(_ query: String) {
+        filter = RowFilter(query)
+        tail()
+    }
 
     public mutating func scroll(by delta: Int) {
-        fromBottom = min(max(0, fromBottom - delta), max(0, lines.count - 1))
+        fromBottom = min(max(0, fromBottom - delta), oldest)
         following = fromBottom == 0
     }
 
     public mutating func page(by pages: Int) { scroll(by: pages * max(1, pageHeight - 1)) }
     public mutating func top() { scroll(by: -lines.count) }
+
+    /// The farthest the view scrolls back: the oldest page fills the view (not one line
+    /// at its bottom).
+    private var oldest: Int { max(0, matchingCount - pageHeight) }
     public mutating func tail() { fromBottom = 0; following = true }
 
 
+    /// How many lines pass the filter (all of them without one).
+    public var matchingCount: Int { filter.isEmpty ? lines.count : lines.elements.reduce(0) { $0 + (filter.matches($1.text) ? 1 : 0) } }
+
+    /// Draws the newest lines that fit, bottom up; a line wider than `rect` wraps onto
+    /// indented continuation rows, so nothing of it is lost.
     public mutating func render(into buffer: inout CellBuffer, rect: Rect, context: RenderContext) {
         pageHeight = max(1, rect.height)
         buffer.fill(rect, style: context.theme[.base])
+        guard rect.height > 0, rect.width > 0 else { return }
         let shown = filter.isEmpty ? lines.elements : lines.elements.filter { filter.matches($0.text) }
-        let end = max(0, shown.count - (filter.isEmpty ? fromBottom : 0))
-        let start = max(0, end - rect.height)
-        for (row, line) in shown[start..<end].enumerated() {
+        let end = max(0, shown.count - fromBottom)
+        var y = rect.maxY
+        let indent = 9
+        for line in shown[..<end].reversed() {
+            guard y > rect.y else { break }
             let role: ThemeRole = switch line.level {
             case .debug: .logDebug
             case .info: .logInfo
             case .warning: .logWarn
             case .error: .logError
             }
-            let stamp = Self.stamp(line.time)
-            buffer.write("\(stamp) \(line.text)", x: rect.x, y: rect.y + row, style: context.theme[role], clip: rect)
+            let first = CellWidth.wrap("\(Self.stamp(line.time)) \(line.text)", rect.width)
+            let rows = [first[0]] + (first.count > 1
+                ? CellWidth.wrap(first.dropFirst().joined(separator: " "), max(1, rect.width - indent)).map { String(repeating: " ", count: indent) + $0 }
+                : [])
+            for row in rows.reversed() {
+                guard y > rect.y else { break }
+                y -= 1
+                buffer.write(row, x: rect.x, y: y, style: context.theme[role], clip: rect)
+            }
         }
     }
 

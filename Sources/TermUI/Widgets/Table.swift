@@ -141,7 +141,10 @@ public struct Table: Sendable {
             var x = rect.x
             for (i, column) in columns.enumerated() {
                 let text = source.cell(row, i)
-                buffer.write(CellWidth.fit(text, widths[i], alignRight: column.alignRight, ellipsis: context.glyphs.ellipsis), x: x, y: y, style: style, clip: rect)
+                let fitted = column.cutMiddle
+                    ? CellWidth.fitMiddle(text, widths[i], ellipsis: context.glyphs.ellipsis)
+                    : CellWidth.fit(text, widths[i], alignRight: column.alignRight, ellipsis: context.glyphs.ellipsis)
+                buffer.write(fitted, x: x, y: y, style: style, clip: rect)
                 x += widths[i] + 1
             }
         }

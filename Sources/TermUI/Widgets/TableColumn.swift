@@ -10,11 +10,15 @@ public struct TableColumn: Sendable, Equatable {
     public var title: String
     public var width: Width
     public var alignRight: Bool
+    /// Cut too-long cells in the middle (head…tail) rather than at the end: for
+    /// identifiers such as CIDs, whose prefixes are shared and whose tails differ.
+    public var cutMiddle: Bool
 
-    public init(_ title: String, width: Width, alignRight: Bool = false) {
+    public init(_ title: String, width: Width, alignRight: Bool = false, cutMiddle: Bool = false) {
         self.title = title
         self.width = width
         self.alignRight = alignRight
+        self.cutMiddle = cutMiddle
     }
 }
 

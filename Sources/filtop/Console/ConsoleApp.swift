@@ -10,6 +10,7 @@ final class ConsoleApp: TerminalApplication {
     enum Mode: Equatable {
         case normal, command, filter, help
         case confirmQuit(ConfirmDialog)
+        case detail(DetailPanel)
     }
 
     let views: [ConsoleView]
@@ -20,6 +21,8 @@ final class ConsoleApp: TerminalApplication {
     private(set) var progress: ConsoleMailbox.ImportProgressState?
     private var snapshot = NodeSnapshot()
     private var commandLine: LineEditor
+    private let commands: ConsoleCommandLine
+    private let clipboard: (String) -> Void
     private var filterLine = LineEditor(prompt: "/")
     private var filterBefore = ""
     private let mailbox: ConsoleMailbox
@@ -32,9 +35,12 @@ final class ConsoleApp: TerminalApplication {
 
     let minimumSize = Size(width: 60, height: 15)
 
-    init(settings: ConsoleSettings, keyMap: KeyMap, theme: Theme, mailbox: ConsoleMailbox, feed: NodeFeed?, time: TimeSource) {
+    /// `clipboard` receives what `c` copies in a detail panel (OSC 52 on a real terminal).
+    init(settings: ConsoleSettings, keyMap: KeyMap, theme: Theme, mailbox: ConsoleMailbox, feed: NodeFeed?, time: TimeSource,
+         clipboard: @escaping (String) -> Void = Clipboard.copy) {
         logView = LogPaneView()
-        views = [OverviewView(), ContentView(), PeersView(), logView]
+        views = [OverviewView(readOnly: settings.readOnly), ContentView(readOnly: settings.readOnly),
+                 PeersView(staleAfter: settings.peerStaleAfter), logView]
         tabs = Tabs(titles: views.map(\.title))
         self.settings = settings
         self.keyMap = keyMap
@@ -42,11 +48,13 @@ final class ConsoleApp: TerminalApplication {
         self.mailbox = mailbox
         self.feed = feed
         self.time = time
-        let viewNames = views.map { $0.title.lowercased() }
+        self.clipboard = clipboard
         let catalog = settings.catalog
-        commandLine = LineEditor(prompt: ":") { line in
-            ConsoleCommandLine.completions(line, views: viewNames, themes: { catalog.names })
-        }
+        let commands = ConsoleCommandLine(
+            views: views.map { $0.title.lowercased() }, themes: { catalog.names },
+            paths: PathCompletion(home: settings.home, workingDirectory: settings.workingDirectory), readOnly: settings.readOnly)
+        self.commands = commands
+        commandLine = LineEditor(prompt: ":") { commands.completions($0) }
     }
 
     var current: ConsoleView { views[tabs.selected] }
@@ -56,6 +64,13 @@ final class ConsoleApp: TerminalApplication {
 
     /// Shows a message on the flash line.
     func say(_ text: String, _ level: FlashLine.Level = .info) { flash.show(text, level: level, at: time.now) }
+
+    /// A problem with the console's own configuration (console.toml, a theme): flashed,
+    /// and kept in full in the Log view, where a long message is not cut.
+    func report(problem: String) {
+        say(problem, .warning)
+        logView.append("warning " + problem, level: .warning, at: time.now)
+    }
 
     // MARK: data
 
@@ -80,6 +95,16 @@ final class ConsoleApp: TerminalApplication {
         case .help:
             let action = keyMap.action(for: key)
             if action == .quit { quit(force: false) } else if [.back, .help, .select].contains(action) || key == .character("q") { mode = .normal }
+        case .detail(let panel):
+            let action = keyMap.action(for: key)
+            if key == .character("c") {
+                clipboard(panel.copyValue)
+                say("copied the \(panel.copyName) \(panel.copyValue) to the clipboard (OSC 52)")
+            } else if action == .quit {
+                quit(force: false)
+            } else if [.back, .select].contains(action) || key == .character("q") {
+                mode = .normal
+            }
         case .confirmQuit(var dialog):
             switch dialog.handle(key) {
             case .pending: mode = .confirmQuit(dialog)
@@ -100,6 +125,8 @@ final class ConsoleApp: TerminalApplication {
         case .command:
             commandLine.begin()
             mode = .command
+        case .filter where !current.actions.contains(.filter):
+            say("filtering isn't available on the \(current.title) view; \(keyMap.label(for: .filter)) filters \(viewNames(answering: .filter))", .warning)
         case .filter:
             filterBefore = current.filterQuery
             filterLine.begin(filterBefore)
@@ -110,8 +137,18 @@ final class ConsoleApp: TerminalApplication {
         case .quit: quit(force: false)
         case .back:
             if !current.filterQuery.isEmpty { current.setFilter("") } else { flash.clear() }
+        case .select where !current.actions.contains(.select):
+            say("\(keyMap.label(for: .select)) opens details on \(viewNames(answering: .select)); the \(current.title) view has none", .warning)
+        case .select:
+            if let panel = current.detail() { mode = .detail(panel) } else { say("nothing selected", .warning) }
         default: _ = current.handle(action)
         }
+    }
+
+    /// "Content, Peers and Log": the views that answer `action`.
+    private func viewNames(answering action: KeyAction) -> String {
+        let names = views.filter { $0.actions.contains(action) }.map(\.title)
+        return names.count > 1 ? names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "") : names.joined()
     }
 
     private func handleCommand(_ key: Key) {
@@ -140,7 +177,7 @@ final class ConsoleApp: TerminalApplication {
     /// Runs one `:` command line.
     func run(_ line: String) {
         let command: ConsoleCommandLine.Command
-        do { command = try ConsoleCommandLine.parse(line, views: views.map { $0.title.lowercased() }) } catch {
+        do { command = try commands.parse(line) } catch {
             say(error.description, .error)
             return
         }
@@ -173,13 +210,17 @@ final class ConsoleApp: TerminalApplication {
             say("theme \(theme.name)" + (settings.colorDepth == .monochrome ? " (no colour: NO_COLOR or --no-color)" : ""))
         } catch {
             say(error.description, .error)
+            logView.append("error " + error.description, level: .error, at: time.now)
         }
     }
 
     private func startImport(_ path: String) {
         guard !settings.readOnly else { return say("read-only mode: :import is disabled", .warning) }
         guard progress == nil else { return say("an import is already running", .warning) }
-        guard FileManager.default.isReadableFile(atPath: path) else { return say("cannot read \(path)", .error) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return say("cannot import \(path): no such file", .error) }
+        guard !isDirectory.boolValue else { return say("cannot import \(path): it is a directory; name a file in it", .error) }
+        guard FileManager.default.isReadableFile(atPath: path) else { return say("cannot import \(path): not readable by this user", .error) }
         guard let feed else { return say("no node attached", .error) }
         progress = .init(path: path, done: 0, total: 0)
         say("importing \(path)…")
@@ -208,9 +249,12 @@ final class ConsoleApp: TerminalApplication {
         }
         switch mode {
         case .help:
-            HelpScreen(title: current.title, viewEntries: helpEntries, keyMap: keyMap).render(into: &buffer, rect: parts[2], context: context)
+            let hidden = Set(KeyAction.allCases).subtracting(current.actions).subtracting([.nextView, .previousView, .command, .help, .back, .quit])
+            HelpScreen(title: current.title, viewEntries: helpEntries, keyMap: keyMap, hidden: hidden).render(into: &buffer, rect: parts[2], context: context)
         case .confirmQuit(let dialog):
             dialog.render(into: &buffer, screen: buffer.bounds, context: context)
+        case .detail(let panel):
+            panel.render(into: &buffer, rect: parts[2], context: context)
         default: break
         }
     }
@@ -226,12 +270,18 @@ final class ConsoleApp: TerminalApplication {
     private func renderTitle(into buffer: inout CellBuffer, rect: Rect, context: RenderContext) {
         let style = context.theme[.title]
         buffer.fill(rect, style: style)
-        var left = " filtop"
-        if let s = snapshot.status {
-            left += " · \(s.nodeID) · \(s.roles.map(\.rawValue).joined(separator: ","))"
-            left += " · up \(ConsoleFormat.duration(context.now.timeIntervalSince(s.startedAt)))"
+        let readOnly = settings.readOnly ? " · READ-ONLY" : ""
+        guard let s = snapshot.status else {
+            buffer.write(CellWidth.fit(" filtop" + readOnly, rect.width, ellipsis: context.glyphs.ellipsis), x: rect.x, y: rect.y, style: style, clip: rect)
+            return
         }
-        if settings.readOnly { left += " · READ-ONLY" }
-        buffer.write(left, x: rect.x, y: rect.y, style: style, clip: rect)
+        // The node ID gives way first (cut in the middle), so the uptime always shows.
+        let roles = " · " + s.roles.map(\.rawValue).joined(separator: ",")
+        let uptime = " · up \(ConsoleFormat.duration(context.now.timeIntervalSince(s.startedAt)))"
+        let fixed = CellWidth.of(" filtop · " + roles + uptime + readOnly)
+        let idRoom = rect.width - fixed
+        let id = idRoom >= CellWidth.of(s.nodeID) ? s.nodeID : ConsoleFormat.shortID(s.nodeID, max(5, idRoom))
+        let line = " filtop · " + id + roles + uptime + readOnly
+        buffer.write(CellWidth.fit(line, rect.width, ellipsis: context.glyphs.ellipsis), x: rect.x, y: rect.y, style: style, clip: rect)
     }
 }

@@ -19,7 +19,7 @@ enum ConsoleBenchmark {
     static func run(rows: Int, iterations: Int) throws -> Result {
         let start = Date(timeIntervalSince1970: 1_700_000_000)
         let pieces = try (0..<rows).map { try piece($0, start: start) }
-        let view = ContentView()
+        let view = ContentView(readOnly: false)
         let loadStart = DispatchTime.now()
         view.update(NodeSnapshot(pieces: pieces))
         let load = millis(since: loadStart)

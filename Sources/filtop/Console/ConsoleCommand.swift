@@ -76,7 +76,8 @@ enum ConsoleSession {
         let feed = NodeFeed(control: control, mailbox: mailbox, interval: max(2, options.refresh))
         let task = feed.start()
         defer { task.cancel() }
-        let driverOptions = NcursesDriver.Options(color: settings.colorDepth != .monochrome, mouse: options.mouse)
+        let driverOptions = NcursesDriver.Options(
+            color: settings.colorDepth != .monochrome, mouse: options.mouse, crashReportDirectory: settings.stateDirectory)
         let refreshInterval = options.refresh
         try await ConsoleThread.run {
             let (themeName, keyMap, problems) = settings.loadConfig()
@@ -84,7 +85,7 @@ enum ConsoleSession {
             var notes = problems
             do { theme = try settings.catalog.theme(named: themeName ?? "default") } catch { notes.append("\(error)") }
             let app = ConsoleApp(settings: settings, keyMap: keyMap, theme: theme, mailbox: mailbox, feed: feed, time: SystemTimeSource())
-            if let note = notes.first { app.say(note, .warning) }
+            for note in notes { app.report(problem: note) }
             let driver = NcursesDriver(options: driverOptions, wakeup: wakeup)
             try TerminalLoop(driver: driver, refreshInterval: refreshInterval).run(app)
         }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The `:` commands: what they are, how they parse, and what Tab completes.
-enum ConsoleCommandLine {
+/// The `:` commands: what they are, how they parse, and what Tab completes. A read-only
+/// console neither offers nor accepts the commands that change the node.
+struct ConsoleCommandLine {
     /// A parsed command.
     enum Command: Equatable {
         case importFile(String)
@@ -11,14 +12,22 @@ enum ConsoleCommandLine {
         case quit(force: Bool)
     }
 
-    /// Why a line is not a command.
+    /// Why a line is not a command, in words for the flash line.
     struct Error: Swift.Error, Equatable, CustomStringConvertible {
         let description: String
     }
 
-    static let verbs = ["import", "theme", "help", "q", "quit", "q!"]
+    /// The view names, lower-cased (each is also a command).
+    let views: [String]
+    /// The theme names offered after `theme `.
+    let themes: @Sendable () -> [String]
+    let paths: PathCompletion
+    let readOnly: Bool
 
-    static func parse(_ line: String, views: [String]) throws(Error) -> Command {
+    /// The commands offered, in the order help and errors list them.
+    var verbs: [String] { (readOnly ? [] : ["import"]) + ["theme", "help", "q", "quit", "q!"] }
+
+    func parse(_ line: String) throws(Error) -> Command {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         let verb = String(trimmed.prefix { $0 != " " })
         let argument = trimmed.dropFirst(verb.count).trimmingCharacters(in: .whitespaces)
@@ -28,31 +37,20 @@ enum ConsoleCommandLine {
         case "help": return .help
         case "theme": return .theme(argument.isEmpty ? nil : argument)
         case "import":
-            guard !argument.isEmpty else { throw Error(description: "usage: :import PATH") }
-            return .importFile((argument as NSString).expandingTildeInPath)
+            guard !readOnly else { throw Error(description: "read-only console: :import is disabled (started with --readonly)") }
+            guard !argument.isEmpty else { throw Error(description: "usage: :import PATH (a file to import as a piece)") }
+            return .importFile(paths.absolute(argument))
         default:
             if views.contains(verb.lowercased()) { return .view(verb.lowercased()) }
-            throw Error(description: "unknown command '\(verb)' (try: \((verbs + views).joined(separator: ", ")))")
+            throw Error(description: "unknown command '\(verb)'; try \((verbs + views).joined(separator: ", "))")
         }
     }
 
     /// Full-line candidates for Tab: verbs and view names, theme names after `theme `,
     /// file paths after `import `.
-    static func completions(_ line: String, views: [String], themes: () -> [String]) -> [String] {
+    func completions(_ line: String) -> [String] {
         if line.hasPrefix("theme ") { return themes().map { "theme " + $0 } }
-        if line.hasPrefix("import ") { return paths(after: String(line.dropFirst(7))).map { "import " + $0 } }
-        return (verbs.filter { $0 != "q!" } + views).map { $0 }
-    }
-
-    private static func paths(after typed: String) -> [String] {
-        let expanded = (typed as NSString).expandingTildeInPath
-        let dir = typed.hasSuffix("/") ? expanded : (expanded as NSString).deletingLastPathComponent
-        let prefix = typed.hasSuffix("/") ? typed : String(typed.dropLast((typed as NSString).lastPathComponent.count))
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
-        return entries.sorted().map { name in
-            var isDir: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: (dir.isEmpty ? "." : dir) + "/" + name, isDirectory: &isDir)
-            return prefix + name + (isDir.boolValue ? "/" : "")
-        }
+        if line.hasPrefix("import "), !readOnly { return paths.candidates(String(line.dropFirst(7))).map { "import " + $0 } }
+        return verbs.filter { $0 != "q!" } + views
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NodeKit
+import TermUI
 
 /// How the console writes sizes, durations and times: compact, and the same on every
 /// machine (times in UTC) so screens can be snapshot-tested.
@@ -11,6 +12,22 @@ enum ConsoleFormat {
         guard unit > 0 else { return "\(n) B" }
         let tenths = Int((value * 10).rounded())
         return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+    }
+
+    /// "1 piece", "2 pieces", "0 pieces": `plural` defaults to `noun` + "s".
+    static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(n) " + word(for: n, noun, plural: plural)
+    }
+
+    /// The noun as a count of `n` takes it: "piece" for one, else the plural.
+    static func word(for n: Int, _ noun: String, plural: String? = nil) -> String {
+        n == 1 ? noun : plural ?? noun + "s"
+    }
+
+    /// Long identifiers (CIDs, node IDs) as head…tail in `columns`, so values that share a
+    /// prefix still differ on screen.
+    static func shortID(_ id: String, _ columns: Int) -> String {
+        CellWidth.fitMiddle(id, columns).trimmingCharacters(in: .whitespaces)
     }
 
     static func duration(_ seconds: TimeInterval) -> String {

@@ -15,6 +15,16 @@ struct ConsoleSettings: Sendable {
     var colorDepth: ColorDepth
     var glyphs: Glyphs
     var readOnly: Bool
+    /// What `~` means on the `:` line: `$HOME`, as a shell expands it.
+    var home: String = NSHomeDirectory()
+    /// Where relative `:import` paths start.
+    var workingDirectory: String = FileManager.default.currentDirectoryPath
+    /// A register record not re-signed for this long is shown as stale in Peers: nodes
+    /// sign their record when they register and it stays valid for `record_ttl`
+    /// (3600 s by default), so an older record belongs to a node that went away.
+    var peerStaleAfter: TimeInterval = 3600
+    /// Where crash reports go: `$XDG_STATE_HOME/filtop` (else `~/.local/state/filtop`).
+    var stateDirectory: String = NSHomeDirectory() + "/.local/state/filtop"
 
     var userThemes: String { configDirectory + "/themes" }
     var configFile: String { configDirectory + "/console.toml" }
@@ -36,8 +46,15 @@ struct ConsoleSettings: Sendable {
             depth = .ansi16
         }
         let glyphs: Glyphs = env["FILTOP_ASCII"] != nil || env["TERM"] == "linux" ? .ascii : .automatic
-        return ConsoleSettings(configDirectory: config, shippedThemes: env["FILTOP_THEMES"] ?? shippedThemeDirectory(),
-                               colorDepth: depth, glyphs: glyphs, readOnly: readOnly)
+        var settings = ConsoleSettings(configDirectory: config, shippedThemes: env["FILTOP_THEMES"] ?? shippedThemeDirectory(),
+                                       colorDepth: depth, glyphs: glyphs, readOnly: readOnly)
+        if let home = env["HOME"], !home.isEmpty { settings.home = home }
+        if let state = env["XDG_STATE_HOME"], state.hasPrefix("/") {
+            settings.stateDirectory = state + "/filtop"
+        } else {
+            settings.stateDirectory = settings.home + "/.local/state/filtop"
+        }
+        return settings
     }
 
     /// The themes that ship with the binary.
@@ -51,13 +68,16 @@ struct ConsoleSettings: Sendable {
         return candidates.first { FileManager.default.fileExists(atPath: $0.path) }?.path
     }
 
-    /// The configured theme name and key map; problems come back as messages to flash.
+    /// The configured theme name and key map. Problems come back in full, one message
+    /// each, for the flash line and the Log view; a bad binding costs only itself.
     func loadConfig() -> (theme: String?, keyMap: KeyMap, problems: [String]) {
         guard let data = FileManager.default.contents(atPath: configFile) else { return (nil, .defaults, []) }
         let text = String(decoding: data, as: UTF8.self)
-        var problems: [String] = []
-        var keyMap = KeyMap.defaults
-        do { keyMap = try KeyMapFile.apply(text, to: .defaults) } catch { problems.append("\(configFile): \(error)") }
-        return (ConsoleConfigFile.themeName(text), keyMap, problems)
+        do {
+            let loaded = try KeyMapFile.load(text, over: .defaults)
+            return (ConsoleConfigFile.themeName(text), loaded.map, loaded.problems.map { "\(configFile): \($0)" })
+        } catch {
+            return (nil, .defaults, ["\(configFile): \(error)"])
+        }
     }
 }

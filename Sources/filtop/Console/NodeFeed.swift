@@ -62,7 +62,9 @@ struct NodeFeed: Sendable {
     }
 
     /// Imports a file, posting progress and the result; refreshes the views when done.
-    func importFile(_ path: String) {
+    /// A failure is posted once, in the node's words (which name the file already).
+    @discardableResult
+    func importFile(_ path: String) -> Task<Void, Never> {
         Task {
             mailbox.progress(.init(path: path, done: 0, total: 0))
             do {
@@ -75,7 +77,8 @@ struct NodeFeed: Sendable {
                     }
                 }
             } catch {
-                mailbox.notice("import of \(path) failed: \(error)", .error)
+                let reason = "\(error)"
+                mailbox.notice(reason.contains(path) ? "import failed: \(reason)" : "import of \(path) failed: \(reason)", .error)
             }
             mailbox.progress(nil)
             await refresh()

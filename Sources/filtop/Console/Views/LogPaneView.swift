@@ -8,8 +8,13 @@ final class LogPaneView: ConsoleView {
     private(set) var log = LogView(capacity: 5000)
 
     let helpEntries = [HelpScreen.Entry("G, End", "jump to the newest line and follow")]
+    let actions: Set<KeyAction> = [.up, .down, .top, .bottom, .pageUp, .pageDown, .filter]
 
-    var caption: String { "\(log.lines.count) lines" + (log.following ? ", following" : ", paused (G follows)") }
+    var caption: String {
+        let total = log.lines.count
+        let count = log.filter.isEmpty ? ConsoleFormat.count(total, "line") : "\(log.matchingCount) of \(ConsoleFormat.count(total, "line"))"
+        return count + (log.following ? ", following" : ", paused (G follows)")
+    }
     var filterQuery: String { log.filter.inverted ? "!" + log.filter.needle : log.filter.needle }
     func setFilter(_ query: String) { log.setFilter(query) }
 
@@ -36,6 +41,11 @@ final class LogPaneView: ConsoleView {
         case .error, .critical: .error
         }
         log.append(LogView.Line(time: event.time, level: level, text: "\(event.level) \(event.message)"))
+    }
+
+    /// A message of the console's own (a configuration problem, say), in full.
+    func append(_ text: String, level: LogView.Line.Level, at time: Date) {
+        for line in text.split(separator: "\n") { log.append(LogView.Line(time: time, level: level, text: String(line))) }
     }
 
     func render(into buffer: inout CellBuffer, rect: Rect, context: RenderContext) {

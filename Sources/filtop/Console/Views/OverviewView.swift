@@ -7,7 +7,12 @@ import TermUI
 final class OverviewView: ConsoleView {
     let title = "Overview"
     private var snapshot = NodeSnapshot()
-    let helpEntries = [HelpScreen.Entry(":import PATH", "import a file as a piece")]
+    let helpEntries: [HelpScreen.Entry]
+    let actions: Set<KeyAction> = []
+
+    init(readOnly: Bool) {
+        helpEntries = readOnly ? [] : [HelpScreen.Entry(":import PATH", "import a file as a piece")]
+    }
 
     var caption: String { snapshot.status.map { "node \($0.nodeID)" } ?? "waiting for the node…" }
 

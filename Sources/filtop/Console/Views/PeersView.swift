@@ -2,34 +2,78 @@ import Foundation
 import NodeKit
 import TermUI
 
-/// The register's records of other nodes, once the node uses a register.
+/// The register's records of other nodes, once the node uses a register: never the node
+/// itself, and each with how long ago its record was signed (as of the frame drawn). A
+/// record older than `staleAfter` is marked stale: its node has not re-registered and has
+/// likely gone away.
 final class PeersView: ConsoleView {
     let title = "Peers"
     private var configured = false
+    private var records: [PeerRecord] = []
+    /// The time the rows' ages were worked out for; they are redone once it is a second old.
+    private var agesAt = Date.distantPast
+    private let staleAfter: TimeInterval
     private(set) var table = Table(columns: [
-        TableColumn("NODE ID", width: .flexible(min: 16)),
-        TableColumn("ROLES", width: .fixed(24)),
+        TableColumn("NODE ID", width: .flexible(min: 16), cutMiddle: true),
+        TableColumn("ROLES", width: .fixed(16)),
         TableColumn("ADDRESS", width: .flexible(min: 12)),
-        TableColumn("REGION", width: .fixed(10)),
-        TableColumn("UPDATED (UTC)", width: .fixed(16)),
-        TableColumn("RTT", width: .fixed(9)),
+        TableColumn("REGION", width: .fixed(8)),
+        TableColumn("LAST SEEN", width: .fixed(10), alignRight: true),
+        TableColumn("RTT", width: .fixed(8), alignRight: true),
+        TableColumn("STATE", width: .fixed(5)),
     ], sortColumn: 0)
 
-    let helpEntries = [HelpScreen.Entry("Left, Right", "choose the sort column; r reverses")]
+    let helpEntries = [HelpScreen.Entry("c", "in a peer's details: copy its node ID (OSC 52)")]
+    let actions = tableViewActions
 
-    var caption: String { configured ? table.caption("peers") : "no register configured" }
+    init(staleAfter: TimeInterval) { self.staleAfter = staleAfter }
+
+    var caption: String { configured ? table.caption("peer") : "no register configured" }
     var filterQuery: String { table.filter.inverted ? "!" + table.filter.needle : table.filter.needle }
     func setFilter(_ query: String) { table.setFilter(query) }
     func handle(_ action: KeyAction) -> Bool { table.navigate(action) }
 
     func update(_ snapshot: NodeSnapshot) {
         configured = snapshot.peers?.configured ?? false
-        table.setRows((snapshot.peers?.records ?? []).map { r in
-            TableRow(id: r.nodeID, cells: [r.nodeID, r.roles.map(\.rawValue).joined(separator: ","), r.address, r.region, ConsoleFormat.time(r.updatedAt),
-                                           ConsoleFormat.roundTrip(r)],
-                     sortKeys: [.text(r.nodeID), .text(r.roles.map(\.rawValue).joined()), .text(r.address), .text(r.region), .number(r.updatedAt.timeIntervalSince1970),
-                                .number(r.lastError == nil ? Double(r.rttMicros ?? .max) : .infinity)])
+        let own = snapshot.status?.nodeID
+        records = (snapshot.peers?.records ?? []).filter { $0.nodeID != own }
+        showRecords(at: agesAt)
+    }
+
+    private func showRecords(at now: Date) {
+        agesAt = now
+        table.setRows(records.map { r in
+            let age = now.timeIntervalSince(r.lastSeen ?? r.updatedAt)
+            let roles = r.roles.map(\.rawValue).joined(separator: ",")
+            let state = state(of: r, age: age)
+            return TableRow(id: r.nodeID, cells: [r.nodeID, roles, r.address, r.region, ConsoleFormat.duration(age) + " ago",
+                                                  ConsoleFormat.roundTrip(r), state],
+                            sortKeys: [.text(r.nodeID), .text(roles), .text(r.address), .text(r.region), .number(age),
+                                       .number(r.lastError == nil ? Double(r.rttMicros ?? .max) : .infinity), .text(state)])
         })
+    }
+
+    /// "down" when this node's last establishment with it failed, "live" when it
+    /// succeeded or the record was signed recently, else "stale".
+    private func state(of r: PeerRecord, age: TimeInterval) -> String {
+        if r.lastError != nil { return "down" }
+        if r.lastSeen != nil { return "live" }
+        return age > staleAfter ? "stale" : "live"
+    }
+
+    func detail() -> DetailPanel? {
+        guard let id = table.selectedID, let r = records.first(where: { $0.nodeID == id }) else { return nil }
+        let age = agesAt.timeIntervalSince(r.updatedAt)
+        return DetailPanel(title: "Peer", fields: [
+            .init("Node ID", r.nodeID), .init("Roles", r.roles.map(\.rawValue).joined(separator: ", ")),
+            .init("Address", r.address), .init("Region", r.region),
+            .init("Record signed", ConsoleFormat.time(r.updatedAt) + " UTC (\(ConsoleFormat.duration(age)) ago)"),
+            .init("Round trip", r.rttMicros.map { _ in ConsoleFormat.roundTrip(r) } ?? "not measured (this node establishes with gateways only)"),
+            .init("Last established", r.lastSeen.map { ConsoleFormat.time($0) + " UTC" } ?? "never"),
+            .init("State", r.lastError.map { "down: \($0)" } ?? (r.lastSeen != nil || age <= staleAfter
+                ? "live"
+                : "stale: not re-registered for over \(ConsoleFormat.duration(staleAfter)); the node has likely gone away")),
+        ], copyValue: r.nodeID, copyName: "node ID")
     }
 
     func render(into buffer: inout CellBuffer, rect: Rect, context: RenderContext) {
@@ -37,6 +81,7 @@ final class PeersView: ConsoleView {
             buffer.write("No register configured: this node does not know other nodes yet.", x: rect.x + 1, y: rect.y + 1, style: context.theme[.muted], clip: rect)
             return
         }
+        if abs(context.now.timeIntervalSince(agesAt)) >= 1 { showRecords(at: context.now) }
         table.render(into: &buffer, rect: rect, context: context)
     }
 }

@@ -18,8 +18,9 @@ extension Table {
         return true
     }
 
-    /// "3 of 10 pieces".
-    func caption(_ noun: String) -> String {
-        visible.count == source.count ? "\(source.count) \(noun)" : "\(visible.count) of \(source.count) \(noun)"
+    /// "3 of 10 pieces", "1 piece": `noun` is the singular, `plural` defaults to it + "s".
+    func caption(_ noun: String, plural: String? = nil) -> String {
+        let word = ConsoleFormat.word(for: source.count, noun, plural: plural)
+        return visible.count == source.count ? "\(source.count) \(word)" : "\(visible.count) of \(source.count) \(word)"
     }
 }
