@@ -12,12 +12,13 @@ struct BenchCommand: ParsableCommand {
             commandName: "console",
             abstract: "The console's table: sort, filter and draw N rows into a 120×40 cell buffer, and resident memory with them loaded.",
             discussion: "With --populate DIR, instead imports N small files into the node at DIR (up to N pieces in all), so the real console can be measured on it.")
-        @Option(help: "Rows in the table (with --populate: pieces the node should hold).") var rows = 10_000
-        @Option(help: "Sort + draw repetitions.") var iterations = 200
+        @Option(help: "Rows in the table, 1…1000000 (with --populate: pieces the node should hold).") var rows = 10_000
+        @Option(help: "Sort + draw repetitions, 1…100000.") var iterations = 200
         @Option(help: "A node's data directory to fill with --rows pieces.") var populate: String?
 
         func validate() throws {
-            guard rows >= 1, iterations >= 1 else { throw ValidationError("--rows and --iterations must be positive") }
+            try BenchLimits.check("--rows", rows, in: 1...1_000_000)
+            try BenchLimits.check("--iterations", iterations, in: 1...100_000)
         }
 
         func run() throws {
@@ -41,12 +42,13 @@ struct BenchCommand: ParsableCommand {
             commandName: "offers",
             abstract: "Group-offer ingestion (frame + envelope decode, Merkle root rebuild, signature check) and Ed25519 verifications.")
         @Option(help: "Piece CIDs per group offer (1…128).") var cids = OfferLimits.maxCIDsPerOffer
-        @Option(help: "Seconds per measurement.") var seconds = 3.0
-        @Option(help: "Threads for the all-cores figure (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
+        @Option(help: "Seconds per measurement, 0.1…3600.") var seconds = 3.0
+        @Option(help: "Threads for the all-cores figure, 1…1024 (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
 
         func validate() throws {
-            guard (1...OfferLimits.maxCIDsPerOffer).contains(cids) else { throw ValidationError("--cids must be 1…128") }
-            guard seconds > 0, threads >= 1 else { throw ValidationError("--seconds and --threads must be positive") }
+            try BenchLimits.check("--cids", cids, in: 1...OfferLimits.maxCIDsPerOffer)
+            try BenchLimits.check("--seconds", seconds, in: 0.1...3600)
+            try BenchLimits.check("--threads", threads, in: 1...1024)
         }
 
         func run() throws {
@@ -103,6 +105,21 @@ struct BenchCommand: ParsableCommand {
                 counts.set(t, n)
             }
             return Double(counts.total) / Date().timeIntervalSince(start)
+        }
+    }
+}
+
+/// Range checks for the benchmarks' numeric options, with the range in the message.
+enum BenchLimits {
+    static func check(_ name: String, _ value: Int, in range: ClosedRange<Int>) throws {
+        guard range.contains(value) else {
+            throw ValidationError("\(name) must be from \(range.lowerBound) to \(range.upperBound) (got \(value))")
+        }
+    }
+
+    static func check(_ name: String, _ value: Double, in range: ClosedRange<Double>) throws {
+        guard value.isFinite, range.contains(value) else {
+            throw ValidationError("\(name) must be a number of seconds from \(range.lowerBound) to \(range.upperBound) (got \(value))")
         }
     }
 }

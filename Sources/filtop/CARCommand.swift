@@ -13,7 +13,7 @@ struct CARCommand: ParsableCommand {
         @Argument(help: "The CAR file.") var file: String
 
         func run() throws {
-            let reader = try CARReader(path: file)
+            let reader = try CARReader(path: expandingTilde(file))
             if let v2 = reader.v2Header {
                 print("version: 2 (data offset \(v2.dataOffset), size \(v2.dataSize), index \(v2.indexOffset == 0 ? "none" : "at \(v2.indexOffset)"))")
             } else {
@@ -32,7 +32,7 @@ struct CARCommand: ParsableCommand {
         @Argument(help: "The CAR file.") var file: String
 
         func run() throws {
-            let reader = try CARReader(path: file)
+            let reader = try CARReader(path: expandingTilde(file))
             var count = 0
             var bytes: UInt64 = 0
             while let block = try reader.next(verify: true) {
@@ -51,8 +51,11 @@ struct CARCommand: ParsableCommand {
         @OptionGroup var data: DataOptions
 
         func run() throws {
+            InterruptCleanup.install()
+            let input = expandingTilde(file)
+            _ = try FileSource(path: input)
             let store = try data.directory.openBlockstore()
-            Output.piece(try store.importCAR(file).piece, json: json)
+            Output.piece(try store.importCAR(input).piece, json: json)
         }
     }
 }

@@ -58,12 +58,19 @@ struct KeysCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export-public", abstract: "Write the public half of a key file (safe to share).")
         @OptionGroup var key: KeyOptions
-        @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+        @Option(name: .shortAndLong, help: "Write to this file instead of standard output (a new file, outside the data directory).") var output: String?
+        @Flag(help: "Replace an existing regular file at the output path.") var force = false
 
         func run() throws {
+            InterruptCleanup.install()
+            let target = try output.map {
+                try OutputFile(
+                    path: expandingTilde($0), force: force, inputs: [(try key.resolvedPath(creatingDirectory: false), "key file")],
+                    dataDirectories: [key.data.directory.path])
+            }
             let text = KeyFile.publicKeyText(try key.load().publicKey)
-            if let output {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+            if let target {
+                try target.write(Array(text.utf8))
             } else {
                 print(text, terminator: "")
             }
@@ -74,12 +81,12 @@ struct KeysCommand: ParsableCommand {
 /// Where the key file is and how to get its passphrase.
 struct KeyOptions: ParsableArguments {
     @Option(name: .customLong("key"), help: "The key file (default: <data-dir>/node.key).") var keyPath: String?
-    @Option(name: .customLong("passphrase-file"), help: "Read the passphrase from this file's first line (else $FILTOP_PASSPHRASE, else a prompt).")
+    @Option(name: .customLong("passphrase-file"), help: "Read the passphrase from the first line of this file or pipe (- or /dev/stdin: standard input; else $FILTOP_PASSPHRASE, else a prompt).")
     var passphraseFile: String?
     @OptionGroup var data: DataOptions
 
     func resolvedPath(creatingDirectory: Bool) throws -> String {
-        if let keyPath { return keyPath }
+        if let keyPath { return expandingTilde(keyPath) }
         if creatingDirectory { try data.directory.create() }
         return data.directory.path + "/node.key"
     }
@@ -95,8 +102,8 @@ struct KeyOptions: ParsableArguments {
     /// nil when none was given and there is no terminal to ask on.
     func passphrase(confirm: Bool) throws -> [UInt8]? {
         if let passphraseFile {
-            let data = try Data(contentsOf: URL(fileURLWithPath: passphraseFile))
-            return Array(data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).first ?? [])
+            let bytes = try PassphraseFile.read(expandingTilde(passphraseFile))
+            return Array(bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).first ?? [])
         }
         if let env = ProcessInfo.processInfo.environment["FILTOP_PASSPHRASE"] { return Array(env.utf8) }
         guard isatty(STDIN_FILENO) != 0 else { return nil }

@@ -8,9 +8,15 @@ struct NetworkBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "network",
         abstract: "Secure-session bulk throughput vs raw TCP on loopback, and request/response round trips per second.")
-    @Option(help: "MiB moved per bulk measurement.") var mib = 2048
-    @Option(help: "Seconds of round-trip measurement.") var seconds = 5.0
-    @Option(help: "Runs of each bulk measurement (best is reported).") var runs = 3
+    @Option(help: "MiB moved per bulk measurement, 1…65536.") var mib = 2048
+    @Option(help: "Seconds of round-trip measurement, 0.1…3600.") var seconds = 5.0
+    @Option(help: "Runs of each bulk measurement (best is reported), 1…100.") var runs = 3
+
+    func validate() throws {
+        try BenchLimits.check("--mib", mib, in: 1...65536)
+        try BenchLimits.check("--seconds", seconds, in: 0.1...3600)
+        try BenchLimits.check("--runs", runs, in: 1...100)
+    }
 
     func run() async throws {
         let bytes = mib << 20

@@ -24,13 +24,6 @@ struct NodeCommand: AsyncParsableCommand {
 
         func run() throws {
             let dir = data.directory
-            try dir.create()
-            for path in [dir.keyPath, dir.adminKeyPath] where !FileManager.default.fileExists(atPath: path) {
-                try KeyFile.write(KeyPair(), to: path)
-            }
-            if FileManager.default.fileExists(atPath: dir.configPath) && !force {
-                throw ValidationError("\(dir.configPath) exists; pass --force to replace it")
-            }
             var config = NodeConfig()
             config.node.listen = listen
             config.node.roles = roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -39,11 +32,27 @@ struct NodeCommand: AsyncParsableCommand {
             config.node.paymentAddress = paymentAddress
             config.register.address = register ?? ""
             config.register.nodeID = registerID ?? ""
-            config.admin.keys = [try KeyFile.load(from: dir.adminKeyPath).publicKey.nodeID.description]
-            try config.validate(path: dir.configPath)
-            try config.rendered.write(toFile: dir.configPath, atomically: true, encoding: .utf8)
-            let identity = try KeyFile.load(from: dir.keyPath)
-            print("node ID:   \(identity.publicKey.nodeID)")
+            try config.validate(path: "the options")
+            if FileManager.default.fileExists(atPath: dir.configPath) && !force {
+                throw ValidationError("\(dir.configPath) exists; pass --force to replace it")
+            }
+            // Undo everything this run created if a later step fails.
+            var created: [String] = []
+            do {
+                if !FileManager.default.fileExists(atPath: dir.path) { created.append(dir.path) }
+                try dir.create()
+                for path in [dir.keyPath, dir.adminKeyPath] where !FileManager.default.fileExists(atPath: path) {
+                    try KeyFile.write(KeyPair(), to: path)
+                    created.append(path)
+                }
+                config.admin.keys = [try KeyFile.publicKey(at: dir.adminKeyPath).nodeID.description]
+                try config.validate(path: dir.configPath)
+                try PrivateFile.replace(dir.configPath, with: Array(try config.rendered.utf8))
+            } catch {
+                for path in created.reversed() { try? FileManager.default.removeItem(atPath: path) }
+                throw error
+            }
+            print("node ID:   \(try KeyFile.publicKey(at: dir.keyPath).nodeID)")
             print("config:    \(dir.configPath)")
             print("admin key: \(dir.adminKeyPath)")
         }
@@ -52,12 +61,12 @@ struct NodeCommand: AsyncParsableCommand {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run", abstract: "Run the node headless until SIGINT or SIGTERM; logs go to stderr.")
-        @OptionGroup var data: DataOptions
+        @OptionGroup var key: KeyOptions
 
         func run() async throws {
-            let dir = data.directory
+            let dir = key.data.directory
             guard dir.isInitialised else { throw NodeError.notInitialised(dir.path) }
-            let node = try Node(directory: dir, identity: try KeyFile.load(from: dir.keyPath), config: try dir.loadConfig(),
+            let node = try Node(directory: dir, identity: try key.load(), config: try dir.loadConfig(),
                                 logHandler: { StructuredLogHandler(label: $0) })
             try await node.start()
             let signal = await ShutdownSignal.wait()
@@ -143,9 +152,21 @@ struct RemoteOptions: ParsableArguments {
 
     func control() throws -> RemoteNodeControl {
         let dir = data.directory
-        let address = try NodeAddress(try connect ?? dir.loadConfig().node.listen)
-        let expected = try nodeID.map { try NodeID($0) } ?? KeyFile.load(from: dir.keyPath).publicKey.nodeID
-        let admin = try KeyFile.load(from: adminKey ?? dir.adminKeyPath)
+        let address: NodeAddress
+        if let connect {
+            address = try NodeAddress(connect)
+        } else {
+            guard dir.isInitialised else { throw DataDirectoryError.missing(dir.path) }
+            let listen = try dir.loadConfig().node.listen
+            address = try NodeAddress(listen, allowingPortZero: true)
+            guard address.port != 0 else {
+                throw ValidationError(
+                    "\(dir.configPath) listens on \(listen) (any free port), so the port to reach is not known; "
+                        + "pass --connect \(address.host):PORT with the port the node logged when it started")
+            }
+        }
+        let expected = try nodeID.map { try CIDArgument.node($0, name: "--node-id") } ?? KeyFile.load(from: dir.keyPath).publicKey.nodeID
+        let admin = try KeyFile.load(from: adminKey.map { expandingTilde($0) } ?? dir.adminKeyPath)
         return RemoteNodeControl(address: address, adminKey: admin, expectedPeer: expected)
     }
 }

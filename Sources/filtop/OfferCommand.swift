@@ -18,16 +18,26 @@ struct OfferCommand: ParsableCommand {
         @Option(help: "QoS: latency to first byte, in milliseconds (250, 250ms) or seconds (2s).") var qos: String
         @Option(help: "Offer nonce (default: the current time in milliseconds, so newer offers rank higher).") var nonce: UInt64?
         @Option(name: .shortAndLong, help: "Write the offer here (default: standard output, if not a terminal).") var output: String?
+        @Flag(help: "Replace an existing regular file at the output path.") var force = false
         @Argument(help: "The Piece CIDs (baga6ea4seaq…).") var pieceCIDs: [String]
 
         func run() throws {
-            let cids = try pieceCIDs.map { try PieceCID($0) }
+            InterruptCleanup.install()
+            let target = try output.map {
+                try OutputFile(
+                    path: expandingTilde($0), force: force, inputs: [(try key.resolvedPath(creatingDirectory: false), "key file")],
+                    dataDirectories: [key.data.directory.path])
+            }
+            let cids = try pieceCIDs.enumerated().map { i, text in try CIDArgument.piece(text, name: "Piece CID argument \(i + 1)") }
             let terms = OfferTerms(
                 pricePerByte: try TokenAmount(price), expiry: try OfferArguments.expiry(expiry),
                 latencyMillis: try OfferArguments.latencyMillis(qos),
                 nonce: nonce ?? UInt64(Date().timeIntervalSince1970 * 1000))
+            if terms.expiry <= OfferArguments.now {
+                FileHandle.standardError.write(Data("warning: this offer expired at \(OfferArguments.date(terms.expiry)); gateways will refuse it\n".utf8))
+            }
             let offer = try CIDOffer.sign(pieceCIDs: cids, terms: terms, by: try key.load())
-            try OfferArguments.write(offer.encoded, to: output)
+            try OfferArguments.write(offer.encoded, to: target)
             if let output {
                 print("wrote \(offer.isSingle ? "single CID" : "group") offer \(Hex.encode(offer.id)) (\(offer.cidCount) Piece CIDs) to \(output)")
             }
@@ -92,12 +102,15 @@ struct OfferCommand: ParsableCommand {
         @Argument(help: "The offer file.") var file: String
         @Argument(help: "The Piece CID to prove.") var pieceCID: String
         @Option(name: .shortAndLong, help: "Write the sub-offer here (default: standard output, if not a terminal).") var output: String?
+        @Flag(help: "Replace an existing regular file at the output path.") var force = false
 
         func run() throws {
+            InterruptCleanup.install()
+            let target = try output.map { try OutputFile(path: expandingTilde($0), force: force, inputs: [(expandingTilde(file), "offer file")]) }
             let offer = try CIDOffer(encoded: OfferArguments.read(file, limit: OfferLimits.maxEncodedOffer, what: "offer"))
             try offer.verifyIntegrity()
-            let sub = try offer.subOffer(for: try PieceCID(pieceCID))
-            try OfferArguments.write(sub.encoded, to: output)
+            let sub = try offer.subOffer(for: try CIDArgument.piece(pieceCID, name: "the Piece CID argument"))
+            try OfferArguments.write(sub.encoded, to: target)
             if let output {
                 print("wrote sub-offer for \(sub.pieceCID) (position \(sub.proof.index) of \(sub.proof.leafCount), \(sub.proof.depth)-node proof) to \(output)")
             }
@@ -115,7 +128,7 @@ struct OfferCommand: ParsableCommand {
         func run() throws {
             let sub = try SubOffer(encoded: OfferArguments.read(file, limit: OfferLimits.maxEncodedSubOffer, what: "sub-offer"))
             let now = at ?? OfferArguments.now
-            if let cid { try sub.verify(covering: try PieceCID(cid), at: now) } else { try sub.verify(at: now) }
+            if let cid { try sub.verify(covering: try CIDArgument.piece(cid, name: "--cid"), at: now) } else { try sub.verify(at: now) }
             print("ok: \(sub.pieceCID) is offered by \(sub.providerID) at \(sub.terms.pricePerByte) per byte, "
                 + "proof and signature valid, expires \(OfferArguments.date(sub.terms.expiry))")
         }

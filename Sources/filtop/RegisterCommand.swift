@@ -15,16 +15,28 @@ struct RegisterCommand: AsyncParsableCommand {
         @Option(name: .customLong("register-id"), help: "The register's node ID (default: from config.toml).") var registerID: String?
 
         func connect() async throws -> RPCClient {
-            let config = try? data.directory.loadConfig()
+            let config: NodeConfig? = FileManager.default.fileExists(atPath: data.directory.configPath) ? try data.directory.loadConfig() : nil
             guard let address = register ?? config?.register.address, !address.isEmpty,
                   let id = registerID ?? config?.register.nodeID, !id.isEmpty else { throw NodeError.noRegister }
             let a = try NodeAddress(address)
+            let expected = try CIDArgument.node(id, name: registerID == nil ? "register.node_id in config.toml" : "--register-id")
             let identity = (try? KeyFile.load(from: data.directory.keyPath)) ?? KeyPair()
-            return try await RPCClient.connect(host: a.host, port: a.port, identity: identity, expectedPeer: try NodeID(id), timeout: .seconds(5))
+            do {
+                return try await RPCClient.connect(host: a.host, port: a.port, identity: identity, expectedPeer: expected, timeout: .seconds(5))
+            } catch NetworkError.unreachable {
+                throw RegisterUnreachable(address: address)
+            }
+        }
+
+        /// The local copy of the register, after warning that the register itself failed.
+        func fallingBackToLocalCopy(after error: Error) throws -> RegisterStore {
+            let why = OperatorError.translating(error, dataDirectory: data.directory.path)
+            FileHandle.standardError.write(Data("warning: \(why); showing the local copy\n".utf8))
+            return try localCopy()
         }
 
         func localCopy() throws -> RegisterStore {
-            RegisterStore(database: try data.directory.openBlockstore().database, table: .localCopy)
+            RegisterStore(database: try data.directory.openExistingBlockstore().database, table: .localCopy)
         }
     }
 
@@ -49,8 +61,7 @@ struct RegisterCommand: AsyncParsableCommand {
             } catch let error as NodeError {
                 throw error
             } catch {
-                FileHandle.standardError.write(Data("warning: register unreachable (\(error)); showing the local copy\n".utf8))
-                records = try target.localCopy().list(role: r, region: region, now: UInt64(Date().timeIntervalSince1970))
+                records = try target.fallingBackToLocalCopy(after: error).list(role: r, region: region, now: UInt64(Date().timeIntervalSince1970))
             }
             for rec in records {
                 if json {
@@ -72,10 +83,17 @@ struct RegisterCommand: AsyncParsableCommand {
         @Argument(help: "The node ID (fid…).") var node: String
 
         func run() async throws {
-            let id = try NodeID(node)
-            let client = try await target.connect()
-            let records = try await client.call(ListNodes(), expecting: NodeList.self).records
-            await client.close()
+            let id = try CIDArgument.node(node, name: "the node ID argument")
+            var records: [NodeRecord]
+            do {
+                let client = try await target.connect()
+                records = try await client.call(ListNodes(), expecting: NodeList.self).records
+                await client.close()
+            } catch let error as NodeError {
+                throw error
+            } catch {
+                records = try target.fallingBackToLocalCopy(after: error).list(role: nil, region: nil, now: UInt64(Date().timeIntervalSince1970))
+            }
             guard let rec = records.first(where: { $0.nodeID == id }) else { throw RegisterError.unknownNode(id.description) }
             print("node ID:         \(rec.nodeID)")
             print("public key:      \(rec.publicKey.hex)")
@@ -118,5 +136,13 @@ struct RegisterCommand: AsyncParsableCommand {
             await client.close()
             print("removed \(key.publicKey.nodeID)")
         }
+    }
+}
+
+/// The register did not answer; says where it was looked for.
+struct RegisterUnreachable: Error, CustomStringConvertible {
+    let address: String
+    var description: String {
+        "cannot reach the register at \(address); check --register (or [register] address in config.toml) and that the register is running"
     }
 }

@@ -30,8 +30,8 @@ private final class Once: @unchecked Sendable {
     func claim() -> Bool { lock.withLock { defer { done = true }; return !done } }
 }
 
-/// Keeps the signal sources alive for the life of the process.
-private enum Retained {
+/// Keeps signal sources alive for the life of the process.
+enum Retained {
     nonisolated(unsafe) private static var objects: [AnyObject] = []
     static func keep(_ items: [AnyObject]) { objects.append(contentsOf: items) }
 }

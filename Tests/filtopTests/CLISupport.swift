@@ -21,26 +21,45 @@ enum CLI {
         let status: Int32
         let stdout: String
         let stderr: String
+        /// How the child ended: `.exit` or `.uncaughtSignal` (a crash, or killed at the timeout).
+        let reason: Process.TerminationReason
+        /// Whether the child was killed for outliving `timeout`.
+        let timedOut: Bool
     }
 
-    /// Runs `executable` (default: filtop) with `arguments` and waits for it.
-    static func run(_ arguments: [String], executable: String? = nil) throws -> Result {
+    /// Runs `executable` (default: filtop) with `arguments` and waits for it, killing it
+    /// after `timeout` seconds. `environment` entries are added to this process's.
+    static func run(
+        _ arguments: [String], executable: String? = nil, environment: [String: String] = [:], timeout: Double = 120,
+        input: Data? = nil
+    ) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable ?? binary)
         p.arguments = arguments
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
+        let stdin = Pipe()
+        if input != nil { p.standardInput = stdin }
         try p.run()
+        if let input {
+            stdin.fileHandleForWriting.write(input)
+            try stdin.fileHandleForWriting.close()
+        }
         // Drain both pipes while the child runs so a chatty child never blocks.
         let group = DispatchGroup()
         nonisolated(unsafe) var outData = Data(), errData = Data()
         DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        group.wait()
+        let timedOut = group.wait(timeout: .now() + timeout) == .timedOut
+        if timedOut {
+            p.terminate()
+            group.wait()
+        }
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: errData, as: UTF8.self), reason: p.terminationReason, timedOut: timedOut)
     }
 
     static func temporaryDirectory() throws -> String {

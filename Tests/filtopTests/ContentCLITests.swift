@@ -56,7 +56,7 @@ import Testing
         let c = try CLI.run(["export", "bafkrei1", "-o", dir + "/x", "--data-dir", dir + "/data"])
         #expect(c.status != 0 && c.stderr.contains("not valid base32"))
         let n = try CLI.run(["export", "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4", "-o", dir + "/x", "--data-dir", dir + "/data"])
-        #expect(n.status != 0 && n.stderr.contains("not in the blockstore"))
+        #expect(n.status != 0 && n.stderr.contains("no node data in \(dir)/data"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/x"))
     }
 

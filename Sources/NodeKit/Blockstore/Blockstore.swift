@@ -31,7 +31,7 @@ public final class Blockstore: Sendable {
     ) throws -> ImportSummary {
         let source = try FileSource(path: path)
         let temp = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: temp) }
+        defer { TemporaryFiles.unregister(temp); try? FileManager.default.removeItem(atPath: temp) }
         let placeholder = CID(.dagPB, Multihash(unchecked: Multicodec.sha2_256.rawValue, digest: [UInt8](repeating: 0, count: 32)))
         let writer = try CARWriter(path: temp, roots: [placeholder], computingPieceCommitment: true)
         let total = source.size
@@ -53,7 +53,7 @@ public final class Blockstore: Sendable {
         let reader = try CARReader(path: path)
         guard let root = reader.header.roots.first else { throw ContentError.invalidCAR("the CAR has no root") }
         let temp = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: temp) }
+        defer { TemporaryFiles.unregister(temp); try? FileManager.default.removeItem(atPath: temp) }
         let writer = try CARWriter(path: temp, roots: reader.header.roots, computingPieceCommitment: true)
         var blocks: [(cid: CID, location: BlockLocation)] = []
         var payload: UInt64 = 0
@@ -103,8 +103,13 @@ public final class Blockstore: Sendable {
         return ImportSummary(piece: record, carPath: finalPath)
     }
 
+    /// A new piece's temporary name, registered for removal if the run is interrupted;
+    /// it carries this process's ID so that `DataDirectory` can sweep the leftovers of
+    /// processes that died.
     private func temporaryPath() -> String {
-        piecesDirectory + "/.import-\(UUID().uuidString).car.part"
+        let path = piecesDirectory + "/.import-\(getpid())-\(UUID().uuidString).car.part"
+        TemporaryFiles.register(path)
+        return path
     }
 
     /// How many pieces, blocks and bytes the store holds, and its content revision.

@@ -43,6 +43,9 @@ public struct CID: Hashable, Sendable, CustomStringConvertible, Comparable {
             try self.init(bytes: bytes)
             return
         }
+        if trimmed.hasPrefix("Q") {
+            throw .invalidCID("a CIDv0 is 46 characters starting with 'Qm', this is \(trimmed.count) starting with '\(trimmed.prefix(2))'; check that it was copied whole")
+        }
         let (_, bytes) = try Multibase.decode(trimmed)
         guard bytes.first == 1 else {
             if bytes.first == 0x12 { throw .invalidCID("a CIDv0 must be written in base58btc without a prefix") }

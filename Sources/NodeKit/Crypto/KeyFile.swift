@@ -72,6 +72,19 @@ public enum KeyFile {
         return fields.text("encryption") == sealedAlgorithm
     }
 
+    /// The public key stored at `path`, read from its non-secret lines, so it is known
+    /// without the passphrase of an encrypted file.
+    public static func publicKey(at path: String) throws(CryptoError) -> PublicKey {
+        var raw = try readChecked(path)
+        defer { Sodium.wipe(&raw) }
+        let fields = try parse(raw, path: path)
+        guard let pkHex = fields.text("public-key"), let pkBytes = Hex.decode(pkHex),
+              let publicKey = try? PublicKey(bytes: pkBytes) else {
+            throw .invalidKeyFile(path: path, reason: "missing or malformed 'public-key' line")
+        }
+        return publicKey
+    }
+
     /// Loads the key pair stored at `path`, checking permissions, format and that the
     /// stored public key and node ID match the seed.
     public static func load(from path: String, passphrase: [UInt8]? = nil) throws(CryptoError) -> KeyPair {

@@ -127,7 +127,7 @@ public final class Devnet: Sendable {
             }
             var written = config
             written.node.listen = node.listenAddress?.description ?? listen
-            try written.rendered.write(toFile: dir.configPath, atomically: true, encoding: .utf8)
+            try PrivateFile.replace(dir.configPath, with: Array(written.rendered.utf8))
             return Member(name: name, directory: dir, node: node)
         }
         throw lastError ?? DevnetError.cannotCreate(dir.path)

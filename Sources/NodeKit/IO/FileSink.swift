@@ -11,9 +11,10 @@ public final class FileSink {
     /// Bytes written so far, buffered or not.
     public private(set) var offset: UInt64 = 0
 
-    /// Creates (or truncates) the file at `path` with the given permissions.
-    public init(path: String, mode: mode_t = 0o644, bufferCapacity: Int = 1 << 20) throws(IOError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+    /// Creates (or truncates) the file at `path` with the given permissions; with
+    /// `exclusive`, fails instead if anything already exists at `path`.
+    public init(path: String, mode: mode_t = 0o644, exclusive: Bool = false, bufferCapacity: Int = 1 << 20) throws(IOError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC), mode)
         guard fd >= 0 else { throw IOError(path: path, operation: "create") }
         self.fd = fd
         self.path = path

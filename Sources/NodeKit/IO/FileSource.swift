@@ -9,8 +9,11 @@ public final class FileSource: @unchecked Sendable {
     /// The file's size when opened.
     public let size: UInt64
 
+    /// Opens a regular file for reading. Anything else (a directory, FIFO, socket or
+    /// device) is refused without blocking: opening a FIFO waits for a writer, and
+    /// devices never end.
     public init(path: String) throws(IOError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw IOError(path: path, operation: "open") }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
@@ -18,10 +21,13 @@ public final class FileSource: @unchecked Sendable {
             Foundation.close(fd)
             throw IOError(path: path, operation: "stat", code: e)
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
             Foundation.close(fd)
-            throw IOError(path: path, operation: "read (it is a directory)", code: EISDIR)
+            throw IOError(
+                path: path, operation: "read", code: EINVAL,
+                detail: "it is \(FileKind(mode: st.st_mode).description), not a regular file; give the path of a file")
         }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         self.fd = fd
         self.path = path
         self.size = UInt64(st.st_size)

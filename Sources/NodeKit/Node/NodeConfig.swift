@@ -88,27 +88,44 @@ public struct NodeConfig: Codable, Equatable, Sendable {
         try rejectUnknownKeys(table, path: path)
         let config: NodeConfig
         do { config = try TOMLDecoder().decode(NodeConfig.self, from: table) } catch {
-            throw NodeError.invalidConfig(path: path, reason: "\(error)")
+            throw NodeError.invalidConfig(path: path, reason: "a value could not be read; compare the file with docs/OPERATOR.md or recreate it with 'filtop node init --force'")
         }
         try config.validate(path: path)
         return config
     }
 
-    private static let knownKeys: [String: Set<String>] = [
-        "node": ["listen", "roles", "region", "country", "payment_address", "record_ttl"],
-        "register": ["address", "node_id", "refresh_seconds"],
-        "admin": ["keys"],
-    ]
+    /// Every key of the file and the TOML type its value must have (`.array`: of strings).
+    private static var schema: [String: [String: TOMLType]] {
+        [
+            "node": ["listen": .string, "roles": .array, "region": .string, "country": .string, "payment_address": .string, "record_ttl": .int],
+            "register": ["address": .string, "node_id": .string, "refresh_seconds": .int],
+            "admin": ["keys": .array],
+        ]
+    }
 
+    /// Rejects unknown sections and keys and values of the wrong type, before decoding
+    /// (whose errors name neither the key nor the expected type).
     private static func rejectUnknownKeys(_ table: TOMLTable, path: String) throws {
         for key in table.keys {
-            guard let known = knownKeys[key] else { throw NodeError.invalidConfig(path: path, reason: "unknown section [\(key)]") }
+            guard let known = schema[key] else { throw NodeError.invalidConfig(path: path, reason: "unknown section [\(key)]") }
             guard let section = table[key]?.table else { throw NodeError.invalidConfig(path: path, reason: "[\(key)] must be a table") }
-            for k in section.keys where !known.contains(k) {
-                throw NodeError.invalidConfig(path: path, reason: "unknown key '\(k)' in [\(key)]")
+            for k in section.keys {
+                guard let expected = known[k] else { throw NodeError.invalidConfig(path: path, reason: "unknown key '\(k)' in [\(key)]") }
+                guard let value = section[k] else { continue }
+                let name = expected == .int ? "an integer" : expected == .string ? "a quoted string" : "a list of quoted strings"
+                var ok = value.type == expected
+                if ok, expected == .array, let items = value.array { ok = items.allSatisfy { $0.type == .string } }
+                guard ok else {
+                    throw NodeError.invalidConfig(path: path, reason: "\(key).\(k) must be \(name), not \(value.type) \(value.debugDescription)")
+                }
             }
         }
     }
+
+    /// Largest `record_ttl`: a week, so a dead node drops out of registers in days.
+    public static let recordTTLRange = 1...604_800
+    /// `refresh_seconds`: from a second to a day.
+    public static let refreshSecondsRange = 1...86_400
 
     /// Checks every value, naming the first bad one.
     public func validate(path: String) throws {
@@ -118,7 +135,16 @@ public struct NodeConfig: Codable, Equatable, Sendable {
         for r in node.roles where NodeRecord.Role(rawValue: r) == nil {
             throw NodeError.invalidConfig(path: path, reason: "node.roles: unknown role '\(r)' (client, gateway, provider, register)")
         }
-        guard node.recordTTL > 0 else { throw NodeError.invalidConfig(path: path, reason: "node.record_ttl must be positive") }
+        guard Self.recordTTLRange.contains(node.recordTTL) else {
+            throw NodeError.invalidConfig(
+                path: path, reason: "node.record_ttl must be \(Self.recordTTLRange.lowerBound)…\(Self.recordTTLRange.upperBound) seconds (got \(node.recordTTL))")
+        }
+        try Self.checkText(node.region, key: "node.region", maxBytes: NodeRecord.maxRegionLength, path: path)
+        guard node.country.count == 2, node.country.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+            throw NodeError.invalidConfig(
+                path: path, reason: "node.country must be an ISO 3166-1 alpha-2 code of two capital letters, like DE or ZZ (got '\(node.country)')")
+        }
+        try Self.checkText(node.paymentAddress, key: "node.payment_address", maxBytes: NodeRecord.maxPaymentAddressLength, path: path)
         if !register.address.isEmpty {
             do { _ = try NodeAddress(register.address) } catch {
                 throw NodeError.invalidConfig(path: path, reason: "register.address: \(error)")
@@ -127,7 +153,11 @@ public struct NodeConfig: Codable, Equatable, Sendable {
                 throw NodeError.invalidConfig(path: path, reason: "register.node_id: \(error)")
             }
         }
-        guard register.refreshSeconds > 0 else { throw NodeError.invalidConfig(path: path, reason: "register.refresh_seconds must be positive") }
+        guard Self.refreshSecondsRange.contains(register.refreshSeconds) else {
+            throw NodeError.invalidConfig(
+                path: path,
+                reason: "register.refresh_seconds must be \(Self.refreshSecondsRange.lowerBound)…\(Self.refreshSecondsRange.upperBound) (got \(register.refreshSeconds))")
+        }
         for k in admin.keys {
             do { _ = try NodeID(k) } catch { throw NodeError.invalidConfig(path: path, reason: "admin.keys: \(error)") }
         }
@@ -144,29 +174,23 @@ public struct NodeConfig: Codable, Equatable, Sendable {
             expiry: seconds + UInt64(node.recordTTL), sequence: max(seconds * 1000, after + 1))
     }
 
-    /// The file a new node starts with, commented for the operator.
+    /// Refuses control characters and over-long text in a value that is published or
+    /// written into config.toml.
+    private static func checkText(_ text: String, key: String, maxBytes: Int, path: String) throws {
+        guard text.utf8.count <= maxBytes else {
+            throw NodeError.invalidConfig(path: path, reason: "\(key) must be at most \(maxBytes) bytes of UTF-8 (got \(text.utf8.count))")
+        }
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw NodeError.invalidConfig(path: path, reason: "\(key) must not contain control characters such as newlines or tabs")
+        }
+    }
+
+    /// The config as a TOML file, encoded (and escaped) by TOMLKit, under a comment
+    /// pointing at the operator guide.
     public var rendered: String {
-        func list(_ items: [String]) -> String { "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
-        return """
-            # filtop node configuration (docs/OPERATOR.md explains every key).
-
-            [node]
-            listen = "\(node.listen)"            # host:port; port 0 picks a free port
-            roles = \(list(node.roles))         # client, gateway, provider, register
-            region = "\(node.region)"
-            country = "\(node.country)"                  # ISO 3166-1 alpha-2
-            payment_address = "\(node.paymentAddress)"
-            record_ttl = \(node.recordTTL)              # seconds a published node record stays valid
-
-            [register]
-            address = "\(register.address)"              # host:port of the register; empty for none
-            node_id = "\(register.nodeID)"              # the register's node ID (fid…)
-            refresh_seconds = \(register.refreshSeconds)
-
-            [admin]
-            keys = \(list(admin.keys))               # node IDs allowed to control this node remotely
-
-            """
+        get throws {
+            "# filtop node configuration (docs/OPERATOR.md explains every key).\n\n" + (try TOMLEncoder().encode(self)) + "\n"
+        }
     }
 }
 

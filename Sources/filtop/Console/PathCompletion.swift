@@ -1,4 +1,5 @@
 import Foundation
+import NodeKit
 
 /// File paths as the operator types them after `:import`: `~` and `~/…` mean `$HOME`
 /// (the environment's, as a shell expands it — not the passwd entry), and a relative path
@@ -15,12 +16,7 @@ struct PathCompletion: Sendable {
     /// `typed` with a leading `~` expanded and made absolute. `~user` is left as typed
     /// (it names another account's home, which the console does not look up).
     func absolute(_ typed: String) -> String {
-        var path = typed
-        if path == "~" {
-            path = home
-        } else if path.hasPrefix("~/") {
-            path = home + path.dropFirst(1)
-        }
+        var path = expandingTilde(typed, environment: ["HOME": home])
         if !path.hasPrefix("/") { path = workingDirectory + (workingDirectory.hasSuffix("/") ? "" : "/") + path }
         return path
     }
