@@ -235,6 +235,19 @@ import Testing
         #expect(daemon.terminationStatus == 0)
     }
 
+    /// `--readonly` on a data directory that does not exist creates nothing (no key, no
+    /// database, no devnet) and says why it cannot open.
+    @Test(.enabled(if: tmux != nil, "tmux is not installed"))
+    func readOnlyCreatesNothing() throws {
+        let session = try Session(tmux: try #require(Self.tmux))
+        defer { session.close() }
+        let dir = session.home + "/never"
+        try session.start("env HOME=\(session.home) TERM=xterm-256color \(CLI.binary) --readonly --data-dir \(dir); echo FILTOP-EXITED $?")
+        let pane = try session.waitFor("FILTOP-EXITED")
+        #expect(pane.contains("no node in \(dir)") && pane.contains("FILTOP-EXITED 1"))
+        #expect(!FileManager.default.fileExists(atPath: dir))
+    }
+
     /// SGR parameters that set a colour (30–48 except 39, and 90–107) in `text`;
     /// 39 and 49 ("default colour") are what tmux writes for uncoloured text.
     static func colourParameters(in text: String) -> [Int] {

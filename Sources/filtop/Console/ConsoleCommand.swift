@@ -18,7 +18,11 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-devnet"), help: "Run the node alone, without the embedded devnet.") var noDevnet = false
     @Flag(help: "Start the embedded devnet anew (removes <data-dir>/devnet first).") var fresh = false
 
-    func validate() throws { try look.validate() }
+    func validate() throws {
+        try look.validate()
+        if fresh && look.readonly { throw ValidationError("--fresh removes the devnet, which --readonly does not allow") }
+        if fresh && noDevnet { throw ValidationError("--fresh starts the devnet anew; it makes no sense with --no-devnet") }
+    }
 
     func run() async throws {
         try look.requireTerminal()
@@ -28,8 +32,9 @@ struct ConsoleCommand: AsyncParsableCommand {
         let dir = data.directory
         let identity = try OperatorNode.identity(in: dir, readOnly: look.readonly, passphrase: env["FILTOP_PASSPHRASE"].map { Array($0.utf8) })
         var devnet: Devnet?
-        if !noDevnet {
-            let devnetPath = dir.path + "/devnet"
+        let devnetPath = dir.path + "/devnet"
+        // Read-only creates nothing: the devnet runs only if an earlier run made it.
+        if !noDevnet && !(look.readonly && !FileManager.default.fileExists(atPath: devnetPath)) {
             if fresh { try Devnet.clear(directory: devnetPath) }
             devnet = try await Devnet.start(directory: devnetPath, gateways: 8, providers: 3)
         }
