@@ -16,6 +16,7 @@ public final class Node: Sendable {
     public let peers: PeerTable
     public let router: RequestRouter
     private let services: [any NodeService]
+    private let registerSync: RegisterSync
     private let listener = Locked<(any Listener)?>(nil)
 
     public var identity: KeyPair { context.identity }
@@ -42,7 +43,8 @@ public final class Node: Sendable {
         var services: [any NodeService] = [control]
         if context.roles.contains(.register) { services.append(RegisterService(context: context)) }
         if context.roles.contains(.gateway) { services.append(EstablishmentService(context: context)) }
-        services.append(RegisterSync(context: context, peers: peers))
+        registerSync = RegisterSync(context: context, peers: peers)
+        services.append(registerSync)
         self.services = services
         for service in services { service.install(into: router) }
     }
@@ -80,7 +82,7 @@ public final class Node: Sendable {
     /// use the background loop instead). Returns whether the register answered.
     @discardableResult
     public func syncWithRegister() async -> Bool {
-        guard let sync = services.lazy.compactMap({ $0 as? RegisterSync }).first else { return false }
-        return await sync.sync()
+        guard !context.config.register.address.isEmpty else { return false }
+        return await registerSync.sync()
     }
 }
