@@ -36,6 +36,18 @@ import Testing
         await s.close()
     }
 
+    @Test func dialingANodeThatIsDownSaysSoPlainly() async throws {
+        // A port that was just bound and released: nothing listens there.
+        let s = try await echoServer(KeyPair())
+        let port = s.port
+        await s.close()
+        let error = await #expect(throws: NetworkError.self) {
+            _ = try await RPCClient.connect(host: "127.0.0.1", port: port, identity: KeyPair(), expectedPeer: nil)
+        }
+        #expect(error == .cannotReach(address: "127.0.0.1:\(port)", reason: "connection refused"))
+        #expect(error?.description == "cannot reach 127.0.0.1:\(port): connection refused — is the node running?")
+    }
+
     @Test func garbageAndSilentSocketsDoNotHurtOthers() async throws {
         let server = KeyPair()
         let s = try await echoServer(server, handshakeTimeout: .seconds(2))

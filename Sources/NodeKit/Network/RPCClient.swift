@@ -19,7 +19,8 @@ public final class RPCClient: Sendable {
     }
 
     /// Connects to `host:port`, establishes the secure session and proves the peer is
-    /// `expectedPeer` (any proven peer when nil).
+    /// `expectedPeer` (any proven peer when nil). A refused or unanswered dial throws
+    /// `NetworkError.cannotReach`; on any failure the connection is closed before throwing.
     public static func connect(
         host: String, port: Int, identity: KeyPair, expectedPeer: NodeID?,
         timeout: TimeAmount = .seconds(10), group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
@@ -42,8 +43,9 @@ public final class RPCClient: Sendable {
                 }
                 .connect(host: host, port: port).get()
         } catch {
-            established.fail(error)
-            throw NetworkError.unreachable("\(host):\(port): \(error)")
+            let failure = NetworkError.dialFailure(error, address: "\(host):\(port)")
+            established.fail(failure)
+            throw failure
         }
         let handshakeTimeout = channel.eventLoop.scheduleTask(in: timeout) {
             established.fail(NetworkError.timedOut("establishing a secure session with \(host):\(port)"))
