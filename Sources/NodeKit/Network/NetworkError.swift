@@ -15,6 +15,8 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
     case cannotReach(address: String, reason: String)
     /// The peer answered with something that is not an answer to the request.
     case protocolViolation(String)
+    /// An ordered stream was abandoned before its end; the text says by whom and why.
+    case streamCancelled(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unreachable(let why): return "unreachable: \(why)"
         case .cannotReach(let address, let reason): return "cannot reach \(address): \(reason) — is the node running?"
         case .protocolViolation(let why): return "protocol violation: \(why)"
+        case .streamCancelled(let why): return "stream cancelled \(why)"
         }
     }
 

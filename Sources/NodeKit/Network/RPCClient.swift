@@ -36,6 +36,7 @@ public final class RPCClient: Sendable {
                         try channel.pipeline.syncOperations.addHandlers([
                             SecureChannelHandler(role: .initiator, identity: identity, expectedPeer: expectedPeer,
                                                  established: established),
+                            StreamMultiplexer(service: nil),
                             EnvelopeCodecHandler(),
                             ResponseRouter(),
                         ])
@@ -82,6 +83,19 @@ public final class RPCClient: Sendable {
         case .insufficientFunds: throw try envelope.message(as: InsufficientFunds.self).error
         default: throw WireError.unexpectedMessageType(expected: Answer.messageType, actual: envelope.type)
         }
+    }
+
+    /// Opens an ordered stream: sends `type`/`body` as the stream's request, and returns
+    /// the chunks the server streams back. The server may have at most `window` bytes
+    /// (1 … 2^31−1) on their way or unread at any time; the stream shares the session with
+    /// requests and other streams.
+    public func openStream(_ type: MessageType, body: CBOR, window: Int = 1 << 20) async throws -> InboundStream {
+        precondition((1...Int(Int32.max)).contains(window), "a stream window is 1 … 2^31−1 bytes")
+        let channel = self.channel
+        return try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.handler(type: StreamMultiplexer.self)
+                .open(Envelope(type: type, requestID: 0, body: body), window: window)
+        }.get()
     }
 
     /// Closes the connection; pending requests fail.

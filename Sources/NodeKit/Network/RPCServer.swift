@@ -9,12 +9,18 @@ import NIOPosix
 /// Each request runs `handler` off the event loop; at most `maxInFlight` requests per
 /// connection run at once, and further ones are refused with InvalidMessage instead of
 /// queueing without bound. Bad bytes from one peer close that peer's connection only.
+/// Peers may also open ordered streams (`streams`), at most `maxStreamsPerSession` at
+/// once per session.
 public final class RPCServer: Sendable {
     /// Answers one request from a proven peer.
     public typealias Handler = @Sendable (Envelope, PublicKey) async -> Envelope
     /// Answers a request at once on the connection's event loop, or returns nil to pass
     /// it to the asynchronous `Handler`. For quick, non-blocking answers only.
     public typealias ImmediateHandler = @Sendable (Envelope, PublicKey) -> Envelope?
+    /// Serves an ordered stream opened by a proven peer with a request: writes the
+    /// stream's bytes to the writer; the stream ends when it returns, and is abandoned
+    /// (the error's text sent as the reason) when it throws.
+    public typealias StreamHandler = @Sendable (Envelope, PublicKey, StreamWriter) async throws -> Void
 
     private let channel: Channel
     private let connections: ConnectionSet
@@ -31,7 +37,8 @@ public final class RPCServer: Sendable {
     public static func start(
         host: String, port: Int, identity: KeyPair, allowedPeers: Set<NodeID>? = nil,
         handshakeTimeout: TimeAmount = .seconds(10), maxInFlight: Int = 256,
-        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton, immediate: ImmediateHandler? = nil,
+        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        streams: StreamHandler? = nil, maxStreamsPerSession: Int = 64, immediate: ImmediateHandler? = nil,
         handler: @escaping Handler
     ) async throws -> RPCServer {
         let connections = ConnectionSet()
@@ -53,6 +60,10 @@ public final class RPCServer: Sendable {
                     }
                     try child.pipeline.syncOperations.addHandlers([
                         SecureChannelHandler(role: .responder, identity: identity, expectedPeer: nil, established: established),
+                        StreamMultiplexer(service: streams.map {
+                            .init(handler: $0, established: established.futureResult, maxStreams: maxStreamsPerSession)
+                        } ?? .init(handler: { _, _, _ in throw NoStreams() },
+                                   established: established.futureResult, maxStreams: maxStreamsPerSession)),
                         EnvelopeCodecHandler(),
                         RequestDispatcher(established: established.futureResult, maxInFlight: maxInFlight,
                                           immediate: immediate, handler: handler),
@@ -75,6 +86,11 @@ public final class RPCServer: Sendable {
         try? await channel.close()
         for child in connections.all { try? await child.close() }
     }
+}
+
+/// The reason a server without a stream handler gives for refusing a stream.
+private struct NoStreams: Error, CustomStringConvertible {
+    var description: String { "this node serves no streams" }
 }
 
 /// The server's open child channels, for shutdown and counting.
