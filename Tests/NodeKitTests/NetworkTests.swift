@@ -147,3 +147,84 @@ import Testing
         return fd
     }
 }
+
+/// A secure session whose plaintext is written and read as raw bytes, to send a server
+/// what an honest client never would.
+struct RawSecureSession {
+    let channel: Channel
+    private let received: Locked<[UInt8]>
+
+    static func connect(port: Int, expectedPeer: NodeID) async throws -> RawSecureSession {
+        let received = Locked<[UInt8]>([])
+        let established = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: PublicKey.self)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { ch in
+                ch.eventLoop.makeCompletedFuture {
+                    try ch.pipeline.syncOperations.addHandlers([
+                        SecureChannelHandler(role: .initiator, identity: KeyPair(), expectedPeer: expectedPeer, established: established),
+                        Collector(received: received),
+                    ])
+                }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        _ = try await established.futureResult.get()
+        return RawSecureSession(channel: channel, received: received)
+    }
+
+    func send(_ bytes: [UInt8]) async throws {
+        try await channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
+    }
+
+    /// Waits until the server closes the session; returns the envelopes it sent.
+    func answersUntilClosed() async throws -> [Envelope] {
+        try await channel.closeFuture.get()
+        var decoder = FrameDecoder()
+        decoder.append(received.withLock { $0 })
+        var out: [Envelope] = []
+        while let body = try decoder.next() { out.append(try Envelope(decoding: body)) }
+        return out
+    }
+
+    private final class Collector: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        let received: Locked<[UInt8]>
+        init(received: Locked<[UInt8]>) { self.received = received }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            var b = unwrapInboundIn(data)
+            let bytes = b.readBytes(length: b.readableBytes) ?? []
+            received.withLock { $0 += bytes }
+        }
+    }
+}
+
+@Suite struct BadInputAnswerTests {
+    private func envelope(version: UInt64, type: UInt64 = 0x100, request: UInt64 = 42) -> [UInt8] {
+        Frame.encode(CBOR.map(["body": .map([:]), "type": .unsigned(type), "request": .unsigned(request), "version": .unsigned(version)]).encoded)
+    }
+
+    private func exchange(_ bytes: [UInt8]) async throws -> [Envelope] {
+        let key = KeyPair()
+        let server = try await RPCServer.start(host: "127.0.0.1", port: 0, identity: key) { r, _ in Envelope(InvalidMessage(reason: "served"), requestID: 0) }
+        let session = try await RawSecureSession.connect(port: server.port, expectedPeer: key.publicKey.nodeID)
+        try await session.send(bytes)
+        let answers = try await session.answersUntilClosed()
+        await server.close()
+        return answers
+    }
+
+    @Test func anUnknownVersionIsAnsweredProtocolMismatchWithTheRequestID() async throws {
+        let answers = try await exchange(envelope(version: 99))
+        #expect(answers.map(\.type) == [.protocolMismatch])
+        #expect(answers.first?.requestID == 42)
+        #expect(try answers.first?.message(as: ProtocolMismatch.self).supported == ProtocolVersion.supported)
+    }
+
+    @Test func anUndecodableMessageIsAnsweredInvalidMessage() async throws {
+        let answers = try await exchange(Frame.encode([0xff, 0x00, 0x13]))
+        #expect(answers.map(\.type) == [.invalidMessage])
+        #expect(answers.first?.requestID == 0)
+        let unknownType = try await exchange(envelope(version: 1, type: 999_999, request: 7))
+        #expect(unknownType.map(\.requestID) == [7])
+        #expect(try unknownType.first?.message(as: InvalidMessage.self).reason == "unknown message type 999999")
+    }
+}

@@ -64,7 +64,7 @@ public final class RPCServer: Sendable {
                             .init(handler: $0, established: established.futureResult, maxStreams: maxStreamsPerSession)
                         } ?? .init(handler: { _, _, _ in throw NoStreams() },
                                    established: established.futureResult, maxStreams: maxStreamsPerSession)),
-                        EnvelopeCodecHandler(),
+                        EnvelopeCodecHandler(answersBadInput: true),
                         RequestDispatcher(established: established.futureResult, maxInFlight: maxInFlight,
                                           immediate: immediate, handler: handler),
                     ])
