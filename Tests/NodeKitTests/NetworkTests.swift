@@ -154,14 +154,14 @@ struct RawSecureSession {
     let channel: Channel
     private let received: Locked<[UInt8]>
 
-    static func connect(port: Int, expectedPeer: NodeID) async throws -> RawSecureSession {
+    static func connect(port: Int, expectedPeer: NodeID, identity: KeyPair = KeyPair()) async throws -> RawSecureSession {
         let received = Locked<[UInt8]>([])
         let established = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: PublicKey.self)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { ch in
                 ch.eventLoop.makeCompletedFuture {
                     try ch.pipeline.syncOperations.addHandlers([
-                        SecureChannelHandler(role: .initiator, identity: KeyPair(), expectedPeer: expectedPeer, established: established),
+                        SecureChannelHandler(role: .initiator, identity: identity, expectedPeer: expectedPeer, established: established),
                         Collector(received: received),
                     ])
                 }
@@ -226,5 +226,41 @@ struct RawSecureSession {
         let unknownType = try await exchange(envelope(version: 1, type: 999_999, request: 7))
         #expect(unknownType.map(\.requestID) == [7])
         #expect(try unknownType.first?.message(as: InvalidMessage.self).reason == "unknown message type 999999")
+    }
+}
+
+@Suite struct SessionLimitTests {
+    @Test func anIdleSessionIsClosed() async throws {
+        let key = KeyPair()
+        let server = try await RPCServer.start(host: "127.0.0.1", port: 0, identity: key, idleTimeout: .milliseconds(300)) { _, _ in
+            Envelope(InvalidMessage(reason: "served"), requestID: 0)
+        }
+        let session = try await RawSecureSession.connect(port: server.port, expectedPeer: key.publicKey.nodeID)
+        // Nothing is sent: the server closes the session by itself.
+        #expect(try await session.answersUntilClosed().isEmpty)
+        await server.close()
+    }
+
+    @Test func onePeerHoldsAtMostTheLimitOfSessions() async throws {
+        let key = KeyPair(), peer = KeyPair()
+        let server = try await RPCServer.start(host: "127.0.0.1", port: 0, identity: key, maxSessionsPerPeer: 2) { _, _ in
+            Envelope(InvalidMessage(reason: "served"), requestID: 0)
+        }
+        var admitted: [RPCClient] = []
+        for _ in 0..<2 {
+            let c = try await RPCClient.connect(host: "127.0.0.1", port: server.port, identity: peer, expectedPeer: key.publicKey.nodeID)
+            _ = try await c.request(.establishmentChallenge, body: .map([:]))   // admitted and served
+            admitted.append(c)
+        }
+        let third = try await RawSecureSession.connect(port: server.port, expectedPeer: key.publicKey.nodeID, identity: peer)
+        let refusal = try await third.answersUntilClosed()
+        #expect(try refusal.map { try $0.message(as: InvalidMessage.self).reason } == ["more than 2 sessions from \(peer.publicKey.nodeID.short)"])
+        // Another node is not affected, and the admitted sessions keep working.
+        let other = try await RPCClient.connect(host: "127.0.0.1", port: server.port, identity: KeyPair(), expectedPeer: key.publicKey.nodeID)
+        _ = try await other.request(.establishmentChallenge, body: .map([:]))
+        for c in admitted { _ = try await c.request(.establishmentChallenge, body: .map([:])) }
+        await other.close()
+        for c in admitted { await c.close() }
+        await server.close()
     }
 }

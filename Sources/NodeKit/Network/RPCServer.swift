@@ -10,7 +10,9 @@ import NIOPosix
 /// connection run at once, and further ones are refused with InvalidMessage instead of
 /// queueing without bound. Bad bytes from one peer close that peer's connection only.
 /// Peers may also open ordered streams (`streams`), at most `maxStreamsPerSession` at
-/// once per session.
+/// once per session. A session with no bytes either way for `idleTimeout` is closed, and
+/// one proven peer holds at most `maxSessionsPerPeer` sessions at once (a session beyond
+/// that is told so with InvalidMessage and closed).
 public final class RPCServer: Sendable {
     /// Answers one request from a proven peer.
     public typealias Handler = @Sendable (Envelope, PublicKey) async -> Envelope
@@ -38,10 +40,12 @@ public final class RPCServer: Sendable {
         host: String, port: Int, identity: KeyPair, allowedPeers: Set<NodeID>? = nil,
         handshakeTimeout: TimeAmount = .seconds(10), maxInFlight: Int = 256,
         group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        streams: StreamHandler? = nil, maxStreamsPerSession: Int = 64, immediate: ImmediateHandler? = nil,
-        handler: @escaping Handler
+        streams: StreamHandler? = nil, maxStreamsPerSession: Int = 64,
+        idleTimeout: TimeAmount = .minutes(5), maxSessionsPerPeer: Int = 16,
+        immediate: ImmediateHandler? = nil, handler: @escaping Handler
     ) async throws -> RPCServer {
         let connections = ConnectionSet()
+        let perPeer = PeerSessionCounter(limit: maxSessionsPerPeer)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -53,12 +57,17 @@ public final class RPCServer: Sendable {
                     let established = child.eventLoop.makePromise(of: PublicKey.self)
                     let timer = child.eventLoop.scheduleTask(in: handshakeTimeout) { child.close(promise: nil) }
                     established.futureResult.whenComplete { _ in timer.cancel() }
-                    if let allowedPeers {
-                        established.futureResult.whenSuccess { peer in
-                            if !allowedPeers.contains(peer.nodeID) { child.close(promise: nil) }
+                    established.futureResult.whenSuccess { peer in
+                        if let allowedPeers, !allowedPeers.contains(peer.nodeID) { return child.close(promise: nil) }
+                        guard perPeer.admit(peer.nodeID) else {
+                            let refusal = Envelope(InvalidMessage(reason: "more than \(maxSessionsPerPeer) sessions from \(peer.nodeID.short)"), requestID: 0)
+                            return child.writeAndFlush(refusal).whenComplete { _ in child.close(promise: nil) }
                         }
+                        child.closeFuture.whenComplete { _ in perPeer.release(peer.nodeID) }
                     }
                     try child.pipeline.syncOperations.addHandlers([
+                        IdleStateHandler(allTimeout: idleTimeout),
+                        IdleSessionCloser(),
                         SecureChannelHandler(role: .responder, identity: identity, expectedPeer: nil, established: established),
                         StreamMultiplexer(service: streams.map {
                             .init(handler: $0, established: established.futureResult, maxStreams: maxStreamsPerSession)
