@@ -264,3 +264,42 @@ struct RawSecureSession {
         await server.close()
     }
 }
+
+@Suite struct OutboundBacklogTests {
+    /// A peer pipelines thousands of requests and reads none of the answers: the server
+    /// stops reading from it once its unsent answers pass the bound, and resumes when the
+    /// peer reads.
+    @Test(.timeLimit(.minutes(1))) func aPeerThatNeverReadsStallsItselfNotTheServer() async throws {
+        let key = KeyPair()
+        let requests = 2000
+        let (pauses, paused) = AsyncStream<Void>.makeStream()
+        let (done, allServed) = AsyncStream<Void>.makeStream()
+        let served = Locked(0)
+        let backlog = OutboundBacklog(perSessionLimit: 256 << 10, totalLimit: 64 << 20, onPause: { paused.yield() })
+        let big = CBOR.map(["reason": .bytes([UInt8](repeating: 0x41, count: 16 << 10))])
+        let server = try await RPCServer.start(
+            host: "127.0.0.1", port: 0, identity: key, backlog: backlog,
+            immediate: { request, _ in
+                if served.withLock({ $0 += 1; return $0 }) == requests { allServed.yield() }
+                return Envelope(type: .invalidMessage, requestID: request.requestID, body: big)
+            },
+            handler: { _, _ in Envelope(InvalidMessage(reason: "unused"), requestID: 0) })
+        let session = try await RawSecureSession.connect(port: server.port, expectedPeer: key.publicKey.nodeID)
+        try await session.channel.setOption(ChannelOptions.autoRead, value: false).get()
+        var pipelined: [UInt8] = []
+        for id in 1...requests { pipelined += Envelope(type: .establishmentChallenge, requestID: UInt64(id), body: .map([:])).framed }
+        try await session.send(pipelined)
+
+        var pauseEvents = pauses.makeAsyncIterator()
+        _ = await pauseEvents.next()
+        #expect(backlog.peakBytes <= backlog.perSessionLimit + (64 << 10), "unsent answers reached \(backlog.peakBytes) bytes")
+        #expect(served.withLock { $0 } < requests)
+
+        // The peer starts reading: every request is answered in the end.
+        try await session.channel.setOption(ChannelOptions.autoRead, value: true).get()
+        var finished = done.makeAsyncIterator()
+        _ = await finished.next()
+        #expect(backlog.peakBytes <= backlog.perSessionLimit + (64 << 10))
+        await server.close()
+    }
+}

@@ -12,7 +12,8 @@ import NIOPosix
 /// Peers may also open ordered streams (`streams`), at most `maxStreamsPerSession` at
 /// once per session. A session with no bytes either way for `idleTimeout` is closed, and
 /// one proven peer holds at most `maxSessionsPerPeer` sessions at once (a session beyond
-/// that is told so with InvalidMessage and closed).
+/// that is told so with InvalidMessage and closed). Sessions stop reading while the
+/// bytes written to them and not yet on their sockets exceed the `backlog` bounds.
 public final class RPCServer: Sendable {
     /// Answers one request from a proven peer.
     public typealias Handler = @Sendable (Envelope, PublicKey) async -> Envelope
@@ -41,7 +42,7 @@ public final class RPCServer: Sendable {
         handshakeTimeout: TimeAmount = .seconds(10), maxInFlight: Int = 256,
         group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         streams: StreamHandler? = nil, maxStreamsPerSession: Int = 64,
-        idleTimeout: TimeAmount = .minutes(5), maxSessionsPerPeer: Int = 16,
+        idleTimeout: TimeAmount = .minutes(5), maxSessionsPerPeer: Int = 16, backlog: OutboundBacklog = OutboundBacklog(),
         immediate: ImmediateHandler? = nil, handler: @escaping Handler
     ) async throws -> RPCServer {
         let connections = ConnectionSet()
@@ -65,16 +66,18 @@ public final class RPCServer: Sendable {
                         }
                         child.closeFuture.whenComplete { _ in perPeer.release(peer.nodeID) }
                     }
+                    let gate = BacklogGate(backlog)
                     try child.pipeline.syncOperations.addHandlers([
                         IdleStateHandler(allTimeout: idleTimeout),
                         IdleSessionCloser(),
+                        gate,
                         SecureChannelHandler(role: .responder, identity: identity, expectedPeer: nil, established: established),
                         StreamMultiplexer(service: streams.map {
                             .init(handler: $0, established: established.futureResult, maxStreams: maxStreamsPerSession)
                         } ?? .init(handler: { _, _, _ in throw NoStreams() },
                                    established: established.futureResult, maxStreams: maxStreamsPerSession)),
                         EnvelopeCodecHandler(answersBadInput: true),
-                        RequestDispatcher(established: established.futureResult, maxInFlight: maxInFlight,
+                        RequestDispatcher(established: established.futureResult, gate: gate, maxInFlight: maxInFlight,
                                           immediate: immediate, handler: handler),
                     ])
                 }
@@ -117,6 +120,9 @@ final class RequestDispatcher: ChannelInboundHandler {
     typealias InboundIn = Envelope
 
     private let established: EventLoopFuture<PublicKey>
+    private let gate: BacklogGate
+    /// Requests read while the session's outbound backlog was over its bound, in order.
+    private var held: [Envelope] = []
     private let handler: RPCServer.Handler
     private let immediate: RPCServer.ImmediateHandler?
     private let maxInFlight: Int
@@ -124,9 +130,10 @@ final class RequestDispatcher: ChannelInboundHandler {
     private var peer: PublicKey?
     private var unflushed = false
 
-    init(established: EventLoopFuture<PublicKey>, maxInFlight: Int, immediate: RPCServer.ImmediateHandler?,
+    init(established: EventLoopFuture<PublicKey>, gate: BacklogGate, maxInFlight: Int, immediate: RPCServer.ImmediateHandler?,
          handler: @escaping RPCServer.Handler) {
         self.established = established
+        self.gate = gate
         self.maxInFlight = maxInFlight
         self.immediate = immediate
         self.handler = handler
@@ -144,6 +151,34 @@ final class RequestDispatcher: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let request = unwrapInboundIn(data)
+        guard held.isEmpty, !gate.isOver else {
+            held.append(request)
+            if held.count == 1 { waitForDrain(context: context) }
+            return
+        }
+        dispatch(request, context: context)
+    }
+
+    /// Answers the held requests as far as the backlog allows, then waits again if some remain.
+    private func waitForDrain(context: ChannelHandlerContext) {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        gate.whenDrained {
+            let (dispatcher, context) = loopBound.value
+            var next = 0
+            while next < dispatcher.held.count, !dispatcher.gate.isOver {
+                dispatcher.dispatch(dispatcher.held[next], context: context)
+                next += 1
+            }
+            dispatcher.held.removeFirst(next)
+            if dispatcher.unflushed {
+                dispatcher.unflushed = false
+                context.flush()
+            }
+            if !dispatcher.held.isEmpty { dispatcher.waitForDrain(context: context) }
+        }
+    }
+
+    private func dispatch(_ request: Envelope, context: ChannelHandlerContext) {
         let channel = context.channel
         guard inFlight < maxInFlight else {
             let refusal = Envelope(InvalidMessage(reason: "more than \(maxInFlight) requests in flight"), requestID: request.requestID)
