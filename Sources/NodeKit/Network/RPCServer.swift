@@ -185,10 +185,6 @@ final class RequestDispatcher: ChannelInboundHandler {
             context.writeAndFlush(NIOAny(refusal), promise: nil)
             return
         }
-        guard ProtocolVersion.supported.contains(request.version) else {
-            context.writeAndFlush(NIOAny(Envelope(ProtocolMismatch(), requestID: request.requestID)), promise: nil)
-            return
-        }
         if let immediate, let peer, let answer = immediate(request, peer) {
             let reply = Envelope(type: answer.type, requestID: request.requestID, body: answer.body, version: answer.version)
             context.write(NIOAny(reply), promise: nil)
