@@ -48,6 +48,38 @@ import Testing
         #expect(error?.description == "cannot reach 127.0.0.1:\(port): connection refused — is the node running?")
     }
 
+    /// A dial whose handshake never completes (the listener accepts and stays silent)
+    /// fails with a typed timeout and leaves no socket behind: the listener reads EOF.
+    @Test func aFailedHandshakeClosesTheDialledSocket() async throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, length) == 0 && listen(listener, 4) == 0 && getsockname(listener, $0, &length) == 0
+            }
+        }
+        try #require(bound, "could not open a listening socket: errno \(errno)")
+        let port = Int(UInt16(bigEndian: addr.sin_port))
+        await #expect(throws: NetworkError.timedOut("establishing a secure session with 127.0.0.1:\(port)")) {
+            _ = try await RPCClient.connect(host: "127.0.0.1", port: port, identity: KeyPair(), expectedPeer: nil,
+                                            timeout: .milliseconds(200))
+        }
+        // The dial completed in the kernel's accept queue, so accept returns at once.
+        let accepted = accept(listener, nil, nil)
+        try #require(accepted >= 0, "accept failed: errno \(errno)")
+        defer { close(accepted) }
+        var tv = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(accepted, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var n = read(accepted, &buffer, buffer.count)   // the client's first handshake message
+        while n > 0 { n = read(accepted, &buffer, buffer.count) }
+        #expect(n == 0, "the client's socket is still open after its failed connect (read returned \(n), errno \(errno))")
+    }
+
     @Test func garbageAndSilentSocketsDoNotHurtOthers() async throws {
         let server = KeyPair()
         let s = try await echoServer(server, handshakeTimeout: .seconds(2))
@@ -300,6 +332,39 @@ struct RawSecureSession {
         var finished = done.makeAsyncIterator()
         _ = await finished.next()
         #expect(backlog.peakBytes <= backlog.perSessionLimit + (64 << 10))
+        await server.close()
+    }
+
+    /// A peer opens a stream, grants it all the credit a stream may have and reads
+    /// nothing: the server's sender holds once the session's unsent bytes pass the bound,
+    /// instead of queueing everything the credit allows, and goes on when the peer reads.
+    @Test(.timeLimit(.minutes(1))) func aStreamPeerThatGrantsCreditButNeverReadsHoldsTheSender() async throws {
+        let key = KeyPair()
+        let total = 32 << 20
+        let (events, event) = AsyncStream<String>.makeStream()
+        let backlog = OutboundBacklog(perSessionLimit: 256 << 10, totalLimit: 64 << 20, onPause: { event.yield("held") })
+        let server = try await RPCServer.start(
+            host: "127.0.0.1", port: 0, identity: key, streams: { _, _, writer in
+                let chunk = [UInt8](repeating: 0x5a, count: 64 << 10)
+                for _ in 0..<(total / chunk.count) { try await writer.send(chunk) }
+                event.yield("sent everything")
+            }, backlog: backlog, handler: { _, _ in Envelope(InvalidMessage(reason: "unused"), requestID: 0) })
+        let session = try await RawSecureSession.connect(port: server.port, expectedPeer: key.publicKey.nodeID)
+        try await session.channel.setOption(ChannelOptions.autoRead, value: false).get()
+        var open = StreamFrame.count(Int(Int32.max), ByteBufferAllocator())
+        open.writeBytes(Envelope(type: .establishmentChallenge, requestID: 0, body: .map([:])).encoded)
+        var frame = StreamFrame(kind: .open, stream: 1, payload: open).encoded(ByteBufferAllocator())
+        try await session.send(frame.readBytes(length: frame.readableBytes) ?? [])
+
+        var next = events.makeAsyncIterator()
+        #expect(await next.next() == "held", "the sender queued \(total) bytes for a peer that reads nothing")
+        #expect(backlog.peakBytes <= backlog.perSessionLimit + StreamFrame.maxData + (1 << 10),
+                "unsent stream bytes reached \(backlog.peakBytes)")
+
+        try await session.channel.setOption(ChannelOptions.autoRead, value: true).get()
+        while let e = await next.next(), e != "sent everything" {}
+        #expect(backlog.peakBytes <= backlog.perSessionLimit + StreamFrame.maxData + (1 << 10))
+        try await session.channel.close()
         await server.close()
     }
 }
