@@ -34,9 +34,6 @@ struct OperatorError: Error, CustomStringConvertible {
             }
         case is DecodingError:
             return OperatorError("a stored file has unexpected content (\(Self.decodingSummary(error))); recreate it or restore it from a backup")
-        case NetworkError.unreachable(let why):
-            let address = why.components(separatedBy: ": ").first ?? why
-            return NetworkError.cannotReach(address, error)
         default:
             let type = String(reflecting: Swift.type(of: error))
             if type.hasPrefix("NIO") || type.contains(".NIO") || type.contains("SingleConnectionFailure") {
@@ -79,14 +76,5 @@ struct OperatorError: Error, CustomStringConvertible {
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
         if text.contains("connectTimeout") || text.contains("timed out") { return "connection timed out" }
         return "the connection failed"
-    }
-}
-
-extension NetworkError {
-    /// The connect failure as the operator needs it: the address and what to try.
-    static func cannotReach(_ address: String, _ error: Error) -> OperatorError {
-        let text = "\(error)"
-        let why = text.contains("refused") ? "connection refused" : text.contains("timed out") || text.contains("imeout") ? "timed out" : "unreachable"
-        return OperatorError("cannot reach \(address) (\(why)); check that the node is running there ('filtop node run') and the address is right")
     }
 }

@@ -50,24 +50,23 @@ import Testing
                                  "--register", "127.0.0.1:\(rp)", "--register-id", rid, "--region", region, "--country", "DE"])
             #expect(r.status == 0, "\(r.stderr)")
         }
-        // Capture loopback traffic on the nodes' ports while they talk, when tcpdump is here.
-        var capture: Process?
+        // Capture loopback traffic on the nodes' ports while they talk: the plaintext check
+        // below needs tcpdump, so its absence is a failure, not a silent pass.
+        let tcpdump = try #require(["/usr/bin/tcpdump", "/usr/sbin/tcpdump"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                                   "tcpdump is missing: the no-plaintext-on-the-wire check cannot run; install it (scripts/deps.sh)")
         let pcap = dir + "/lo.pcap"
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/tcpdump") || FileManager.default.isExecutableFile(atPath: "/usr/sbin/tcpdump") {
-            let t = Process()
-            t.executableURL = URL(fileURLWithPath: FileManager.default.isExecutableFile(atPath: "/usr/bin/tcpdump") ? "/usr/bin/tcpdump" : "/usr/sbin/tcpdump")
-            t.arguments = ["-i", "lo", "-Z", "root", "-w", pcap, "-U", "tcp port \(rp) or tcp port \(ap) or tcp port \(bp)"]
-            t.standardError = FileHandle.nullDevice
-            t.standardOutput = FileHandle.nullDevice
-            try t.run()
-            capture = t
-            _ = Self.eventually(5) { FileManager.default.fileExists(atPath: pcap) }
-            Thread.sleep(forTimeInterval: 0.5)
-        }
+        let capture = Process()
+        capture.executableURL = URL(fileURLWithPath: tcpdump)
+        capture.arguments = ["-i", "lo", "-Z", "root", "-w", pcap, "-U", "tcp port \(rp) or tcp port \(ap) or tcp port \(bp)"]
+        capture.standardError = FileHandle.nullDevice
+        capture.standardOutput = FileHandle.nullDevice
+        try capture.run()
+        #expect(Self.eventually(5) { FileManager.default.fileExists(atPath: pcap) }, "tcpdump did not start capturing (does it have capture rights?)")
+        Thread.sleep(forTimeInterval: 0.5)
         var register = try Self.start(["node", "run", "--data-dir", dir + "/r"], log: dir + "/r.log")
         let a = try Self.start(["node", "run", "--data-dir", dir + "/a"], log: dir + "/a.log")
         let b = try Self.start(["node", "run", "--data-dir", dir + "/b"], log: dir + "/b.log")
-        defer { for p in [register, a, b, capture].compactMap({ $0 }) where p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        defer { for p in [register, a, b, capture] where p.isRunning { kill(p.processIdentifier, SIGKILL) } }
 
         let listed = try Self.eventually(20) {
             let out = try CLI.run(["register", "list", "--data-dir", dir + "/b"]).stdout
@@ -91,16 +90,14 @@ import Testing
             p.waitUntilExit()
             #expect(p.terminationStatus == 0)
         }
-        if let capture {
-            Thread.sleep(forTimeInterval: 0.5)
-            capture.terminate()
-            if !Self.eventually(5, { !capture.isRunning }) { kill(capture.processIdentifier, SIGKILL) }
-            capture.waitUntilExit()
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: pcap))
-            #expect(bytes.count > 1000, "the capture saw the nodes' traffic")
-            for secret in [region, "gateway,provider", "127.0.0.1:\(ap)", rid] {
-                #expect(bytes.range(of: Data(secret.utf8)) == nil, "'\(secret)' appears in the loopback capture")
-            }
+        Thread.sleep(forTimeInterval: 0.5)
+        capture.terminate()
+        if !Self.eventually(5, { !capture.isRunning }) { kill(capture.processIdentifier, SIGKILL) }
+        capture.waitUntilExit()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: pcap))
+        #expect(bytes.count > 1000, "the capture saw the nodes' traffic")
+        for secret in [region, "gateway,provider", "127.0.0.1:\(ap)", rid] {
+            #expect(bytes.range(of: Data(secret.utf8)) == nil, "'\(secret)' appears in the loopback capture")
         }
     }
 }

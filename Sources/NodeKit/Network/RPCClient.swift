@@ -19,7 +19,8 @@ public final class RPCClient: Sendable {
     }
 
     /// Connects to `host:port`, establishes the secure session and proves the peer is
-    /// `expectedPeer` (any proven peer when nil).
+    /// `expectedPeer` (any proven peer when nil). A refused or unanswered dial throws
+    /// `NetworkError.cannotReach`; on any failure the connection is closed before throwing.
     public static func connect(
         host: String, port: Int, identity: KeyPair, expectedPeer: NodeID?,
         timeout: TimeAmount = .seconds(10), group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
@@ -35,6 +36,7 @@ public final class RPCClient: Sendable {
                         try channel.pipeline.syncOperations.addHandlers([
                             SecureChannelHandler(role: .initiator, identity: identity, expectedPeer: expectedPeer,
                                                  established: established),
+                            StreamMultiplexer(service: nil),
                             EnvelopeCodecHandler(),
                             ResponseRouter(),
                         ])
@@ -42,8 +44,9 @@ public final class RPCClient: Sendable {
                 }
                 .connect(host: host, port: port).get()
         } catch {
-            established.fail(error)
-            throw NetworkError.unreachable("\(host):\(port): \(error)")
+            let failure = NetworkError.dialFailure(error, address: "\(host):\(port)")
+            established.fail(failure)
+            throw failure
         }
         let handshakeTimeout = channel.eventLoop.scheduleTask(in: timeout) {
             established.fail(NetworkError.timedOut("establishing a secure session with \(host):\(port)"))
@@ -74,6 +77,19 @@ public final class RPCClient: Sendable {
         _ message: Request, expecting _: Answer.Type, timeout: TimeAmount? = nil
     ) async throws -> Answer {
         try await request(Request.messageType, body: message.body, timeout: timeout).answer(as: Answer.self)
+    }
+
+    /// Opens an ordered stream: sends `type`/`body` as the stream's request, and returns
+    /// the chunks the server streams back. The server may have at most `window` bytes
+    /// (1 … 2^31−1) on their way or unread at any time; the stream shares the session with
+    /// requests and other streams.
+    public func openStream(_ type: MessageType, body: CBOR, window: Int = 1 << 20) async throws -> InboundStream {
+        precondition((1...Int(Int32.max)).contains(window), "a stream window is 1 … 2^31−1 bytes")
+        let channel = self.channel
+        return try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.handler(type: StreamMultiplexer.self)
+                .open(Envelope(type: type, requestID: 0, body: body), window: window)
+        }.get()
     }
 
     /// Closes the connection; pending requests fail.

@@ -9,12 +9,21 @@ import NIOPosix
 /// Each request runs `handler` off the event loop; at most `maxInFlight` requests per
 /// connection run at once, and further ones are refused with InvalidMessage instead of
 /// queueing without bound. Bad bytes from one peer close that peer's connection only.
+/// Peers may also open ordered streams (`streams`), at most `maxStreamsPerSession` at
+/// once per session. A session with no bytes either way for `idleTimeout` is closed, and
+/// one proven peer holds at most `maxSessionsPerPeer` sessions at once (a session beyond
+/// that is told so with InvalidMessage and closed). Sessions stop reading while the
+/// bytes written to them and not yet on their sockets exceed the `backlog` bounds.
 public final class RPCServer: Sendable {
     /// Answers one request from a proven peer.
     public typealias Handler = @Sendable (Envelope, PublicKey) async -> Envelope
     /// Answers a request at once on the connection's event loop, or returns nil to pass
     /// it to the asynchronous `Handler`. For quick, non-blocking answers only.
     public typealias ImmediateHandler = @Sendable (Envelope, PublicKey) -> Envelope?
+    /// Serves an ordered stream opened by a proven peer with a request: writes the
+    /// stream's bytes to the writer; the stream ends when it returns, and is abandoned
+    /// (the error's text sent as the reason) when it throws.
+    public typealias StreamHandler = @Sendable (Envelope, PublicKey, StreamWriter) async throws -> Void
 
     private let channel: Channel
     private let connections: ConnectionSet
@@ -31,10 +40,13 @@ public final class RPCServer: Sendable {
     public static func start(
         host: String, port: Int, identity: KeyPair, allowedPeers: Set<NodeID>? = nil,
         handshakeTimeout: TimeAmount = .seconds(10), maxInFlight: Int = 256,
-        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton, immediate: ImmediateHandler? = nil,
-        handler: @escaping Handler
+        group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        streams: StreamHandler? = nil, maxStreamsPerSession: Int = 64,
+        idleTimeout: TimeAmount = .minutes(5), maxSessionsPerPeer: Int = 16, backlog: OutboundBacklog = OutboundBacklog(),
+        immediate: ImmediateHandler? = nil, handler: @escaping Handler
     ) async throws -> RPCServer {
         let connections = ConnectionSet()
+        let perPeer = PeerSessionCounter(limit: maxSessionsPerPeer)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -46,15 +58,25 @@ public final class RPCServer: Sendable {
                     let established = child.eventLoop.makePromise(of: PublicKey.self)
                     let timer = child.eventLoop.scheduleTask(in: handshakeTimeout) { child.close(promise: nil) }
                     established.futureResult.whenComplete { _ in timer.cancel() }
-                    if let allowedPeers {
-                        established.futureResult.whenSuccess { peer in
-                            if !allowedPeers.contains(peer.nodeID) { child.close(promise: nil) }
+                    established.futureResult.whenSuccess { peer in
+                        if let allowedPeers, !allowedPeers.contains(peer.nodeID) { return child.close(promise: nil) }
+                        guard perPeer.admit(peer.nodeID) else {
+                            let refusal = Envelope(Refusal(.busy, "more than \(maxSessionsPerPeer) sessions from \(peer.nodeID.short); close one and retry"), requestID: 0)
+                            return child.writeAndFlush(refusal).whenComplete { _ in child.close(promise: nil) }
                         }
+                        child.closeFuture.whenComplete { _ in perPeer.release(peer.nodeID) }
                     }
+                    let gate = BacklogGate(backlog)
                     try child.pipeline.syncOperations.addHandlers([
+                        IdleStateHandler(allTimeout: idleTimeout),
+                        IdleSessionCloser(),
+                        gate,
                         SecureChannelHandler(role: .responder, identity: identity, expectedPeer: nil, established: established),
-                        EnvelopeCodecHandler(),
-                        RequestDispatcher(established: established.futureResult, maxInFlight: maxInFlight,
+                        StreamMultiplexer(service: .init(handler: streams ?? { _, _, _ in throw NoStreams() },
+                                                         established: established.futureResult,
+                                                         maxStreams: maxStreamsPerSession, gate: gate)),
+                        EnvelopeCodecHandler(answersBadInput: true),
+                        RequestDispatcher(established: established.futureResult, gate: gate, maxInFlight: maxInFlight,
                                           immediate: immediate, handler: handler),
                     ])
                 }
@@ -77,6 +99,11 @@ public final class RPCServer: Sendable {
     }
 }
 
+/// The reason a server without a stream handler gives for refusing a stream.
+private struct NoStreams: Error, CustomStringConvertible {
+    var description: String { "this node serves no streams" }
+}
+
 /// The server's open child channels, for shutdown and counting.
 struct ConnectionSet: Sendable {
     private let channels = Locked<[ObjectIdentifier: Channel]>([:])
@@ -92,6 +119,9 @@ final class RequestDispatcher: ChannelInboundHandler {
     typealias InboundIn = Envelope
 
     private let established: EventLoopFuture<PublicKey>
+    private let gate: BacklogGate
+    /// Requests read while the session's outbound backlog was over its bound, in order.
+    private var held: [Envelope] = []
     private let handler: RPCServer.Handler
     private let immediate: RPCServer.ImmediateHandler?
     private let maxInFlight: Int
@@ -99,9 +129,10 @@ final class RequestDispatcher: ChannelInboundHandler {
     private var peer: PublicKey?
     private var unflushed = false
 
-    init(established: EventLoopFuture<PublicKey>, maxInFlight: Int, immediate: RPCServer.ImmediateHandler?,
+    init(established: EventLoopFuture<PublicKey>, gate: BacklogGate, maxInFlight: Int, immediate: RPCServer.ImmediateHandler?,
          handler: @escaping RPCServer.Handler) {
         self.established = established
+        self.gate = gate
         self.maxInFlight = maxInFlight
         self.immediate = immediate
         self.handler = handler
@@ -119,14 +150,38 @@ final class RequestDispatcher: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let request = unwrapInboundIn(data)
-        let channel = context.channel
-        guard inFlight < maxInFlight else {
-            let refusal = Envelope(InvalidMessage(reason: "more than \(maxInFlight) requests in flight"), requestID: request.requestID)
-            context.writeAndFlush(NIOAny(refusal), promise: nil)
+        guard held.isEmpty, !gate.isOver else {
+            held.append(request)
+            if held.count == 1 { waitForDrain(context: context) }
             return
         }
-        guard ProtocolVersion.supported.contains(request.version) else {
-            context.writeAndFlush(NIOAny(Envelope(ProtocolMismatch(), requestID: request.requestID)), promise: nil)
+        dispatch(request, context: context)
+    }
+
+    /// Answers the held requests as far as the backlog allows, then waits again if some remain.
+    private func waitForDrain(context: ChannelHandlerContext) {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        gate.whenDrained {
+            let (dispatcher, context) = loopBound.value
+            var next = 0
+            while next < dispatcher.held.count, !dispatcher.gate.isOver {
+                dispatcher.dispatch(dispatcher.held[next], context: context)
+                next += 1
+            }
+            dispatcher.held.removeFirst(next)
+            if dispatcher.unflushed {
+                dispatcher.unflushed = false
+                context.flush()
+            }
+            if !dispatcher.held.isEmpty { dispatcher.waitForDrain(context: context) }
+        }
+    }
+
+    private func dispatch(_ request: Envelope, context: ChannelHandlerContext) {
+        let channel = context.channel
+        guard inFlight < maxInFlight else {
+            let refusal = Envelope(Refusal(.busy, "more than \(maxInFlight) requests in flight on this session; wait for answers before sending more"), requestID: request.requestID)
+            context.writeAndFlush(NIOAny(refusal), promise: nil)
             return
         }
         if let immediate, let peer, let answer = immediate(request, peer) {

@@ -3,7 +3,7 @@ import NIOCore
 import NIOPosix
 
 /// Measurements of the transport on loopback, for `filtop bench network`: bulk bytes
-/// through raw TCP and through a secure session in the same run, and small
+/// through raw TCP and through a secure ordered stream in the same run, and small
 /// request/response round trips over a pool of secure sessions.
 public enum TransportBenchmark {
     /// Bytes per second moved through plain TCP sockets (one writer, one reader thread).
@@ -25,37 +25,33 @@ public enum TransportBenchmark {
         return Double(bytes) / elapsed.seconds
     }
 
-    /// Bytes per second moved through a Noise XX session (ChaCha20-Poly1305) on loopback.
-    public static func secureSession(bytes: Int, chunk: Int = 1 << 20) async throws -> Double {
-        let serverKey = KeyPair(), clientKey = KeyPair()
-        let done = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: Void.self)
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { ch in
-                ch.eventLoop.makeCompletedFuture {
-                    try ch.pipeline.syncOperations.addHandlers([
-                        SecureChannelHandler(role: .responder, identity: serverKey, expectedPeer: nil,
-                                             established: ch.eventLoop.makePromise(of: PublicKey.self)),
-                        ByteCounter(expected: bytes, done: done),
-                    ])
+    /// Bytes per second moved through an ordered stream (credit flow control) over a Noise
+    /// XX session (AES-256-GCM) on loopback: a server streams `bytes` to a client that
+    /// opened the stream with a `window`-byte window.
+    public static func secureStream(bytes: Int, chunk: Int = 1 << 20, window: Int = 4 << 20) async throws -> Double {
+        let key = KeyPair()
+        let server = try await RPCServer.start(
+            host: "127.0.0.1", port: 0, identity: key,
+            streams: { _, _, writer in
+                let buffer = ByteBuffer(repeating: 0x5a, count: chunk)
+                var sent = 0
+                while sent < bytes {
+                    let n = min(chunk, bytes - sent)
+                    try await writer.send(buffer.getSlice(at: 0, length: n)!)
+                    sent += n
                 }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        defer { server.close(promise: nil) }
-        let established = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: PublicKey.self)
-        let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelInitializer { ch in
-                ch.eventLoop.makeCompletedFuture {
-                    try ch.pipeline.syncOperations.addHandler(
-                        SecureChannelHandler(role: .initiator, identity: clientKey, expectedPeer: serverKey.publicKey.nodeID, established: established))
-                }
-            }
-            .connect(host: "127.0.0.1", port: server.localAddress!.port!).get()
-        _ = try await established.futureResult.get()
+            },
+            handler: { request, _ in Envelope(type: .registerAck, requestID: request.requestID, body: request.body) })
+        let client = try await RPCClient.connect(host: "127.0.0.1", port: server.port, identity: KeyPair(), expectedPeer: key.publicKey.nodeID)
         let start = ContinuousClock.now
-        try await write(bytes, chunk: chunk, to: client)
-        try await done.futureResult.get()
+        var received = 0
+        for try await part in try await client.openStream(.registerNode, body: .map([:]), window: window) {
+            received += part.readableBytes
+        }
         let elapsed = ContinuousClock.now - start
-        try await client.close()
+        await client.close()
+        await server.close()
+        guard received == bytes else { throw NetworkError.protocolViolation("stream delivered \(received) of \(bytes) bytes") }
         return Double(bytes) / elapsed.seconds
     }
 

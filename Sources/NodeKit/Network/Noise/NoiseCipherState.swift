@@ -1,17 +1,19 @@
+@preconcurrency import Crypto
+
 /// A Noise CipherState (spec §5.1): a key and a nonce counter that never repeats.
 ///
 /// Before a key is set, encryption is the identity (as the spec requires during the first
 /// handshake messages). After 2^64−1 messages the state refuses to go on.
 public struct NoiseCipherState: Sendable {
-    private var key: [UInt8]?
+    private var key: SymmetricKey?
     public private(set) var nonce: UInt64 = 0
 
-    init(key: [UInt8]? = nil) { self.key = key }
+    init(key: [UInt8]? = nil) { self.key = key.map { SymmetricKey(data: $0) } }
 
     var hasKey: Bool { key != nil }
 
     mutating func initializeKey(_ k: [UInt8]) {
-        key = k
+        key = SymmetricKey(data: k)
         nonce = 0
     }
 

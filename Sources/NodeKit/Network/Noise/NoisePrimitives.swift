@@ -1,7 +1,8 @@
+import Crypto
 import CSodium
 
-/// The functions of the suite `Noise_XX_25519_ChaChaPoly_SHA256`, from libsodium:
-/// X25519, ChaCha20-Poly1305 (IETF, 96-bit nonce), SHA-256, HMAC-SHA256 and the Noise HKDF.
+/// The functions of the suite `Noise_XX_25519_AESGCM_SHA256`: X25519, SHA-256, HMAC-SHA256
+/// and the Noise HKDF from libsodium; AES-256-GCM from swift-crypto (BoringSSL on Linux).
 enum NoisePrimitives {
     static let dhLength = 32
     static let hashLength = 32
@@ -62,46 +63,50 @@ enum NoisePrimitives {
         return [o1, o2, hmac(key: temp, o2, [0x03])]
     }
 
-    /// The 96-bit ChaChaPoly nonce: 32 zero bits then the 64-bit counter, little-endian.
-    static func nonce(_ n: UInt64) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 12)
-        for i in 0..<8 { out[4 + i] = UInt8(truncatingIfNeeded: n >> (8 * UInt64(i))) }
-        return out
+    /// The 96-bit AESGCM nonce (Noise spec §12.4): 32 zero bits then the 64-bit counter, big-endian.
+    static func nonce(_ n: UInt64) -> AES.GCM.Nonce {
+        let bytes = (UInt32(0), UInt32(truncatingIfNeeded: n >> 32).bigEndian, UInt32(truncatingIfNeeded: n).bigEndian)
+        // Twelve bytes are always a valid AES-GCM nonce.
+        return withUnsafeBytes(of: bytes) { try! AES.GCM.Nonce(data: $0) }
     }
 
-    static func encrypt(key: [UInt8], nonce n: UInt64, ad: [UInt8], plaintext: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: plaintext.count + tagLength)
-        var outLength: UInt64 = 0
-        _ = crypto_aead_chacha20poly1305_ietf_encrypt(
-            &out, &outLength, plaintext, UInt64(plaintext.count), ad, UInt64(ad.count), nil, nonce(n), key)
-        return out
+    static func encrypt(key: SymmetricKey, nonce n: UInt64, ad: [UInt8], plaintext: [UInt8]) -> [UInt8] {
+        // AES-GCM with a 256-bit key and a 12-byte nonce only fails on impossible inputs.
+        let box = try! AES.GCM.seal(plaintext, using: key, nonce: nonce(n), authenticating: ad)
+        return Array(box.ciphertext) + Array(box.tag)
     }
 
-    static func seal(key: [UInt8], nonce n: UInt64, plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
-        var outLength: UInt64 = 0
-        _ = crypto_aead_chacha20poly1305_ietf_encrypt(
-            output.baseAddress!.assumingMemoryBound(to: UInt8.self), &outLength,
-            plaintext.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(plaintext.count), nil, 0, nil, nonce(n), key)
-        return Int(outLength)
+    /// Seals `plaintext` into `output` as ciphertext ‖ tag; returns the bytes written.
+    static func seal(key: SymmetricKey, nonce n: UInt64, plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
+        let box = try! AES.GCM.seal(plaintext, using: key, nonce: nonce(n), authenticating: EmptyCollection<UInt8>())
+        box.ciphertext.copyBytes(to: output)
+        box.tag.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: output[plaintext.count...]))
+        return plaintext.count + tagLength
     }
 
-    static func open(key: [UInt8], nonce n: UInt64, ciphertext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(NoiseError) -> Int {
+    /// Opens ciphertext ‖ tag into `output`; returns the plaintext length.
+    static func open(key: SymmetricKey, nonce n: UInt64, ciphertext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(NoiseError) -> Int {
         guard ciphertext.count >= tagLength, output.count >= ciphertext.count - tagLength else { throw .decryptionFailed }
-        var outLength: UInt64 = 0
-        let rc = crypto_aead_chacha20poly1305_ietf_decrypt(
-            output.baseAddress?.assumingMemoryBound(to: UInt8.self), &outLength, nil,
-            ciphertext.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(ciphertext.count), nil, 0, nonce(n), key)
-        guard rc == 0 else { throw .decryptionFailed }
-        return Int(outLength)
+        let length = ciphertext.count - tagLength
+        do {
+            let box = try AES.GCM.SealedBox(nonce: nonce(n), ciphertext: UnsafeRawBufferPointer(rebasing: ciphertext[..<length]),
+                                            tag: UnsafeRawBufferPointer(rebasing: ciphertext[length...]))
+            let plain = try AES.GCM.open(box, using: key, authenticating: EmptyCollection<UInt8>())
+            plain.copyBytes(to: output)
+        } catch {
+            throw .decryptionFailed
+        }
+        return length
     }
 
-    static func decrypt(key: [UInt8], nonce n: UInt64, ad: [UInt8], ciphertext: [UInt8]) throws(NoiseError) -> [UInt8] {
+    static func decrypt(key: SymmetricKey, nonce n: UInt64, ad: [UInt8], ciphertext: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard ciphertext.count >= tagLength else { throw .decryptionFailed }
-        var out = [UInt8](repeating: 0, count: ciphertext.count - tagLength)
-        var outLength: UInt64 = 0
-        let rc = crypto_aead_chacha20poly1305_ietf_decrypt(
-            &out, &outLength, nil, ciphertext, UInt64(ciphertext.count), ad, UInt64(ad.count), nonce(n), key)
-        guard rc == 0 else { throw .decryptionFailed }
-        return out
+        let length = ciphertext.count - tagLength
+        do {
+            let box = try AES.GCM.SealedBox(nonce: nonce(n), ciphertext: ciphertext[..<length], tag: ciphertext[length...])
+            return Array(try AES.GCM.open(box, using: key, authenticating: ad))
+        } catch {
+            throw .decryptionFailed
+        }
     }
 }

@@ -1,4 +1,4 @@
-/// The Noise XX handshake, `Noise_XX_25519_ChaChaPoly_SHA256` (as libp2p uses it):
+/// The Noise XX handshake, `Noise_XX_25519_AESGCM_SHA256` (as libp2p uses it):
 ///
 ///     -> e
 ///     <- e, ee, s, es
@@ -8,7 +8,7 @@
 /// (encrypted from the second message on). After the third message `transport()` gives
 /// the two cipher states for the session. Construction is pure: no sockets, no clocks.
 public struct NoiseXXHandshake {
-    public static let protocolName = "Noise_XX_25519_ChaChaPoly_SHA256"
+    public static let protocolName = "Noise_XX_25519_AESGCM_SHA256"
 
     public enum Role: Sendable { case initiator, responder }
 

@@ -1,0 +1,51 @@
+import NIOCore
+
+/// The receiving end of an ordered stream: the chunks the server sends, in order.
+///
+/// Taking a chunk grants the server room for as many bytes again, so at most `window`
+/// bytes (given when the stream was opened) wait here unread. Iteration ends normally
+/// when the server ends the stream; it throws `NetworkError.streamCancelled` when the
+/// server abandons it and `NetworkError.connectionClosed` when the session dies.
+/// Cancelling the iterating task, or calling `cancel()`, abandons the stream.
+public struct InboundStream: AsyncSequence, Sendable {
+    public typealias Element = ByteBuffer
+
+    /// Routes the consumer's grants and cancellation to the session's event loop.
+    struct Control: Sendable {
+        let id: UInt64
+        let multiplexer: NIOLoopBound<StreamMultiplexer>
+
+        func consumed(_ n: Int) {
+            let (id, multiplexer) = (self.id, self.multiplexer)
+            multiplexer.eventLoop.execute { multiplexer.value.consumed(id, n) }
+        }
+
+        func cancel() {
+            let (id, multiplexer) = (self.id, self.multiplexer)
+            multiplexer.eventLoop.execute { multiplexer.value.cancelReceiving(id) }
+        }
+    }
+
+    let base: AsyncThrowingStream<ByteBuffer, Error>
+    let control: Control
+
+    /// The stream's ID (its request ID on the session).
+    public var id: UInt64 { control.id }
+
+    /// Abandons the stream: the server is told, and iteration ends with
+    /// `NetworkError.streamCancelled`.
+    public func cancel() { control.cancel() }
+
+    public func makeAsyncIterator() -> Iterator { Iterator(base: base.makeAsyncIterator(), control: control) }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        var base: AsyncThrowingStream<ByteBuffer, Error>.AsyncIterator
+        let control: Control
+
+        public mutating func next() async throws -> ByteBuffer? {
+            guard let chunk = try await base.next() else { return nil }
+            control.consumed(chunk.readableBytes)
+            return chunk
+        }
+    }
+}

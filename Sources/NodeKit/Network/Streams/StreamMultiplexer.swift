@@ -1,0 +1,272 @@
+import NIOCore
+
+/// Separates stream frames from envelope frames in a session's plaintext, and keeps the
+/// state of the session's ordered streams: credit on the sending side, the consumer's
+/// buffer and its grants on the receiving side.
+///
+/// Envelope frames pass through to the envelope codec as their bytes arrive (nothing is
+/// buffered here). A sender never has more bytes in flight than the receiver granted, so
+/// each stream's receive buffer holds at most its window; a sender with no credit left
+/// keeps the caller's bytes and suspends it. Credit alone does not bound the server's
+/// memory (a peer may grant much and read nothing), so a server's senders also hold while
+/// the session's unsent bytes are over the `OutboundBacklog` bounds. A frame that breaks
+/// these rules ends the session. When the session ends, every stream fails with `NetworkError.connectionClosed`.
+final class StreamMultiplexer: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// What a server needs to serve streams: the handler, the session's proven peer, how
+    /// many streams may be open at once on the session, and the session's backlog gate.
+    struct Service {
+        let handler: RPCServer.StreamHandler
+        let established: EventLoopFuture<PublicKey>
+        let maxStreams: Int
+        let gate: BacklogGate
+    }
+
+    private struct Receiving {
+        let continuation: AsyncThrowingStream<ByteBuffer, Error>.Continuation
+        let window: Int
+        /// Bytes the peer may still send without a new grant.
+        var allowance: Int
+        /// Bytes taken by the consumer since the last grant.
+        var consumed = 0
+    }
+
+    private struct Sending {
+        var credit: Int
+        var queue: [(ByteBuffer, EventLoopPromise<Void>)] = []
+        var cancelledByPeer: String?
+    }
+
+    private let service: Service?
+    private var context: ChannelHandlerContext?
+    private var inbound = ByteBuffer()
+    private var envelopeBytesLeft = 0
+    private var receiving: [UInt64: Receiving] = [:]
+    private var sending: [UInt64: Sending] = [:]
+    private var nextStream: UInt64 = 1
+    private var isClosed = false
+    /// Whether senders are held until the session's backlog drains.
+    private var waitingForBacklog = false
+
+    init(service: Service?) { self.service = service }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        if inbound.readableBytes == 0 { inbound = bytes } else { inbound.writeBuffer(&bytes) }
+        do {
+            while inbound.readableBytes > 0 {
+                if envelopeBytesLeft > 0 {
+                    let n = min(envelopeBytesLeft, inbound.readableBytes)
+                    envelopeBytesLeft -= n
+                    context.fireChannelRead(wrapInboundOut(inbound.readSlice(length: n)!))
+                    continue
+                }
+                guard let word = inbound.getInteger(at: inbound.readerIndex, as: UInt32.self) else { break }
+                if word & StreamFrame.marker == 0 {
+                    // An envelope frame: the codec checks its length as soon as it sees it.
+                    envelopeBytesLeft = 4 + Int(word)
+                    continue
+                }
+                let length = Int(word & ~StreamFrame.marker)
+                guard (9...StreamFrame.maxBody).contains(length) else {
+                    throw NetworkError.protocolViolation("stream frame of \(length) bytes (at most \(StreamFrame.maxBody))")
+                }
+                guard inbound.readableBytes >= 4 + length else { break }
+                inbound.moveReaderIndex(forwardBy: 4)
+                var body = inbound.readSlice(length: length)!
+                try handle(try StreamFrame.parse(body: &body), context: context)
+            }
+            if inbound.readableBytes == 0 { inbound = ByteBuffer() } else { inbound.discardReadBytes() }
+        } catch {
+            context.fireErrorCaught(error)
+            context.close(promise: nil)
+        }
+    }
+
+    private func handle(_ frame: StreamFrame, context: ChannelHandlerContext) throws {
+        var payload = frame.payload
+        switch (frame.kind, service) {
+        case (.open, let service?):
+            guard let credit = payload.readInteger(as: UInt32.self) else { throw NetworkError.protocolViolation("stream open without credit") }
+            openRequested(frame.stream, credit: Int(credit), request: payload.readBytes(length: payload.readableBytes) ?? [], service: service)
+        case (.credit, _?):
+            guard let grant = payload.readInteger(as: UInt32.self) else { throw NetworkError.protocolViolation("stream credit without a count") }
+            guard sending[frame.stream] != nil else { return }   // the stream ended meanwhile
+            sending[frame.stream]!.credit += Int(grant)
+            drain(frame.stream)
+        case (.cancel, _?):
+            guard sending[frame.stream] != nil else { return }
+            let reason = "by the peer: " + (payload.readString(length: payload.readableBytes) ?? "")
+            sending[frame.stream]!.cancelledByPeer = reason
+            let queue = sending[frame.stream]!.queue
+            sending[frame.stream]!.queue = []
+            for (_, promise) in queue { promise.fail(NetworkError.streamCancelled(reason)) }
+        case (.data, nil):
+            guard var r = receiving[frame.stream] else { return }   // cancelled here; bytes already in flight
+            guard payload.readableBytes <= r.allowance else {
+                throw NetworkError.protocolViolation("stream \(frame.stream) sent beyond its credit")
+            }
+            r.allowance -= payload.readableBytes
+            receiving[frame.stream] = r
+            r.continuation.yield(payload)
+        case (.end, nil):
+            receiving.removeValue(forKey: frame.stream)?.continuation.finish()
+        case (.cancel, nil):
+            let reason = "by the peer: " + (payload.readString(length: payload.readableBytes) ?? "")
+            receiving.removeValue(forKey: frame.stream)?.continuation.finish(throwing: NetworkError.streamCancelled(reason))
+        default:
+            throw NetworkError.protocolViolation("stream frame \(frame.kind) sent in the wrong direction")
+        }
+    }
+
+    private func openRequested(_ id: UInt64, credit: Int, request: [UInt8], service: Service) {
+        guard sending[id] == nil else { return write(.cancel, id, reason: "stream \(id) is already open") }
+        guard sending.count < service.maxStreams else {
+            return write(.cancel, id, reason: "more than \(service.maxStreams) streams open on this session")
+        }
+        let envelope: Envelope
+        do { envelope = try Envelope(decoding: request) } catch {
+            return write(.cancel, id, reason: "the stream request does not decode: \(error)")
+        }
+        guard let context else { return }
+        sending[id] = Sending(credit: credit)
+        let writer = StreamWriter(id: id, multiplexer: NIOLoopBound(self, eventLoop: context.eventLoop))
+        let handler = service.handler
+        service.established.whenSuccess { peer in
+            Task {
+                do {
+                    try await handler(envelope, peer, writer)
+                    writer.finish()
+                } catch {
+                    writer.abort("\(error)")
+                }
+            }
+        }
+    }
+
+    // MARK: Sending side (server)
+
+    /// Queues `bytes` on stream `id`; `promise` succeeds once all of them are handed to the
+    /// session, which happens only as credit allows.
+    func send(_ id: UInt64, _ bytes: ByteBuffer, promise: EventLoopPromise<Void>) {
+        guard !isClosed else { return promise.fail(NetworkError.connectionClosed("while sending a stream")) }
+        guard let s = sending[id] else { return promise.fail(NetworkError.streamCancelled("stream \(id) is already over")) }
+        if let reason = s.cancelledByPeer { return promise.fail(NetworkError.streamCancelled(reason)) }
+        sending[id]!.queue.append((bytes, promise))
+        drain(id)
+    }
+
+    private func drain(_ id: UInt64) {
+        guard let context, var s = sending[id] else { return }
+        var wrote = false
+        while s.credit > 0, !s.queue.isEmpty {
+            if let gate = service?.gate, gate.isOver {
+                holdUntilBacklogDrains(gate)
+                break
+            }
+            let n = min(s.credit, s.queue[0].0.readableBytes, StreamFrame.maxData)
+            let chunk = s.queue[0].0.readSlice(length: n)!
+            s.credit -= n
+            context.write(wrapOutboundOut(StreamFrame(kind: .data, stream: id, payload: chunk).encoded(context.channel.allocator)), promise: nil)
+            wrote = true
+            if s.queue[0].0.readableBytes == 0 { s.queue.removeFirst().1.succeed(()) }
+        }
+        sending[id] = s
+        if wrote { context.flush() }
+    }
+
+    /// Holds every sender until `gate` says the session is within its bounds, then drains them all.
+    private func holdUntilBacklogDrains(_ gate: BacklogGate) {
+        guard !waitingForBacklog, let context else { return }
+        waitingForBacklog = true
+        gate.holdingSender()
+        let multiplexer = NIOLoopBound(self, eventLoop: context.eventLoop)
+        gate.whenDrained {
+            multiplexer.value.waitingForBacklog = false
+            for id in multiplexer.value.sending.keys.sorted() { multiplexer.value.drain(id) }
+        }
+    }
+
+    /// Ends stream `id` normally (its handler returned).
+    func finish(_ id: UInt64) {
+        guard let s = sending.removeValue(forKey: id), s.cancelledByPeer == nil else { return }
+        write(.end, id, reason: nil)
+    }
+
+    /// Abandons stream `id` (its handler failed), telling the peer why.
+    func abort(_ id: UInt64, reason: String) {
+        guard let s = sending.removeValue(forKey: id) else { return }
+        for (_, promise) in s.queue { promise.fail(NetworkError.streamCancelled("by this side: \(reason)")) }
+        if s.cancelledByPeer == nil { write(.cancel, id, reason: reason) }
+    }
+
+    // MARK: Receiving side (opener)
+
+    /// Opens a stream with `request`, granting `window` bytes up front.
+    func open(_ request: Envelope, window: Int) throws(NetworkError) -> InboundStream {
+        guard !isClosed, let context else { throw .connectionClosed("before the stream opened") }
+        let id = nextStream
+        nextStream += 1
+        let (stream, continuation) = AsyncThrowingStream<ByteBuffer, Error>.makeStream()
+        let control = InboundStream.Control(id: id, multiplexer: NIOLoopBound(self, eventLoop: context.eventLoop))
+        continuation.onTermination = { termination in
+            if case .cancelled = termination { control.cancel() }
+        }
+        receiving[id] = Receiving(continuation: continuation, window: window, allowance: window)
+        var payload = StreamFrame.count(window, context.channel.allocator)
+        payload.writeBytes(Envelope(type: request.type, requestID: id, body: request.body, version: request.version).encoded)
+        context.writeAndFlush(wrapOutboundOut(StreamFrame(kind: .open, stream: id, payload: payload).encoded(context.channel.allocator)), promise: nil)
+        return InboundStream(base: stream, control: control)
+    }
+
+    /// The consumer of stream `id` took `n` bytes: grant them back once a quarter of the
+    /// window has been taken, so grants stay few.
+    func consumed(_ id: UInt64, _ n: Int) {
+        guard let context, var r = receiving[id] else { return }
+        r.consumed += n
+        if r.consumed >= max(1, r.window / 4) {
+            r.allowance += r.consumed
+            var payload = StreamFrame.count(r.consumed, context.channel.allocator)
+            r.consumed = 0
+            context.writeAndFlush(wrapOutboundOut(StreamFrame(kind: .credit, stream: id, payload: payload.readSlice(length: 4)!).encoded(context.channel.allocator)), promise: nil)
+        }
+        receiving[id] = r
+    }
+
+    /// The opener abandons stream `id`.
+    func cancelReceiving(_ id: UInt64) {
+        guard let r = receiving.removeValue(forKey: id) else { return }
+        r.continuation.finish(throwing: NetworkError.streamCancelled("by this side"))
+        write(.cancel, id, reason: "cancelled by the receiver")
+    }
+
+    // MARK: Session end
+
+    func channelInactive(context: ChannelHandlerContext) {
+        isClosed = true
+        let (r, s) = (receiving, sending)
+        receiving = [:]
+        sending = [:]
+        for (_, stream) in r { stream.continuation.finish(throwing: NetworkError.connectionClosed("while receiving a stream")) }
+        for (_, stream) in s {
+            for (_, promise) in stream.queue { promise.fail(NetworkError.connectionClosed("while sending a stream")) }
+        }
+        context.fireChannelInactive()
+    }
+
+    private func write(_ kind: StreamFrame.Kind, _ id: UInt64, reason: String?) {
+        guard let context, !isClosed else { return }
+        var payload = context.channel.allocator.buffer(capacity: reason?.utf8.count ?? 0)
+        if let reason { payload.writeString(String(reason.prefix(512))) }
+        context.writeAndFlush(wrapOutboundOut(StreamFrame(kind: kind, stream: id, payload: payload).encoded(context.channel.allocator)), promise: nil)
+    }
+}
