@@ -22,7 +22,8 @@ public final class OutboundBacklog: Sendable {
         var waiting: [@Sendable () -> Void] = []
     }
 
-    /// - Parameter onPause: called each time a session stops reading (for logs or tests).
+    /// - Parameter onPause: called each time a session stops reading, or holds its stream
+    ///   senders, because of the bounds (for logs or tests).
     public init(perSessionLimit: Int = 2 << 20, totalLimit: Int = 64 << 20, onPause: (@Sendable () -> Void)? = nil) {
         self.perSessionLimit = perSessionLimit
         self.totalLimit = totalLimit
@@ -33,7 +34,7 @@ public final class OutboundBacklog: Sendable {
     public var bytes: Int { state.withLock { $0.bytes } }
     /// The largest `bytes` seen.
     public var peakBytes: Int { state.withLock { $0.peak } }
-    /// How many times a session stopped reading because of the bounds.
+    /// How many times a session stopped reading, or held its stream senders, because of the bounds.
     public var pauseCount: Int { state.withLock { $0.pauses } }
 
     var isOverTotal: Bool { state.withLock { $0.bytes > totalLimit } }
@@ -112,6 +113,9 @@ final class BacklogGate: ChannelDuplexHandler {
         }
         context.write(data, promise: written)
     }
+
+    /// Counts a pause of the session's stream senders (they wait with `whenDrained`).
+    func holdingSender() { backlog.paused() }
 
     func read(context: ChannelHandlerContext) {
         guard isOver else { return context.read() }

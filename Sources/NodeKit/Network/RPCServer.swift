@@ -72,10 +72,9 @@ public final class RPCServer: Sendable {
                         IdleSessionCloser(),
                         gate,
                         SecureChannelHandler(role: .responder, identity: identity, expectedPeer: nil, established: established),
-                        StreamMultiplexer(service: streams.map {
-                            .init(handler: $0, established: established.futureResult, maxStreams: maxStreamsPerSession)
-                        } ?? .init(handler: { _, _, _ in throw NoStreams() },
-                                   established: established.futureResult, maxStreams: maxStreamsPerSession)),
+                        StreamMultiplexer(service: .init(handler: streams ?? { _, _, _ in throw NoStreams() },
+                                                         established: established.futureResult,
+                                                         maxStreams: maxStreamsPerSession, gate: gate)),
                         EnvelopeCodecHandler(answersBadInput: true),
                         RequestDispatcher(established: established.futureResult, gate: gate, maxInFlight: maxInFlight,
                                           immediate: immediate, handler: handler),

@@ -7,20 +7,23 @@ import NIOCore
 /// Envelope frames pass through to the envelope codec as their bytes arrive (nothing is
 /// buffered here). A sender never has more bytes in flight than the receiver granted, so
 /// each stream's receive buffer holds at most its window; a sender with no credit left
-/// keeps the caller's bytes and suspends it. A frame that breaks these rules ends the
-/// session. When the session ends, every stream fails with `NetworkError.connectionClosed`.
+/// keeps the caller's bytes and suspends it. Credit alone does not bound the server's
+/// memory (a peer may grant much and read nothing), so a server's senders also hold while
+/// the session's unsent bytes are over the `OutboundBacklog` bounds. A frame that breaks
+/// these rules ends the session. When the session ends, every stream fails with `NetworkError.connectionClosed`.
 final class StreamMultiplexer: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// What a server needs to serve streams: the handler, the session's proven peer, and
-    /// how many streams may be open at once on the session.
+    /// What a server needs to serve streams: the handler, the session's proven peer, how
+    /// many streams may be open at once on the session, and the session's backlog gate.
     struct Service {
         let handler: RPCServer.StreamHandler
         let established: EventLoopFuture<PublicKey>
         let maxStreams: Int
+        let gate: BacklogGate
     }
 
     private struct Receiving {
@@ -46,6 +49,8 @@ final class StreamMultiplexer: ChannelDuplexHandler {
     private var sending: [UInt64: Sending] = [:]
     private var nextStream: UInt64 = 1
     private var isClosed = false
+    /// Whether senders are held until the session's backlog drains.
+    private var waitingForBacklog = false
 
     init(service: Service?) { self.service = service }
 
@@ -164,6 +169,10 @@ final class StreamMultiplexer: ChannelDuplexHandler {
         guard let context, var s = sending[id] else { return }
         var wrote = false
         while s.credit > 0, !s.queue.isEmpty {
+            if let gate = service?.gate, gate.isOver {
+                holdUntilBacklogDrains(gate)
+                break
+            }
             let n = min(s.credit, s.queue[0].0.readableBytes, StreamFrame.maxData)
             let chunk = s.queue[0].0.readSlice(length: n)!
             s.credit -= n
@@ -173,6 +182,18 @@ final class StreamMultiplexer: ChannelDuplexHandler {
         }
         sending[id] = s
         if wrote { context.flush() }
+    }
+
+    /// Holds every sender until `gate` says the session is within its bounds, then drains them all.
+    private func holdUntilBacklogDrains(_ gate: BacklogGate) {
+        guard !waitingForBacklog, let context else { return }
+        waitingForBacklog = true
+        gate.holdingSender()
+        let multiplexer = NIOLoopBound(self, eventLoop: context.eventLoop)
+        gate.whenDrained {
+            multiplexer.value.waitingForBacklog = false
+            for id in multiplexer.value.sending.keys.sorted() { multiplexer.value.drain(id) }
+        }
     }
 
     /// Ends stream `id` normally (its handler returned).
