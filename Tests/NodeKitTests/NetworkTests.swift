@@ -367,12 +367,13 @@ struct RawSecureSession {
         try await session.send(frame.readBytes(length: frame.readableBytes) ?? [])
 
         var next = events.makeAsyncIterator()
-        #expect(await next.next() == "held", "the sender queued \(total) bytes for a peer that reads nothing")
+        let first = await next.next()
+        #expect(first == "held", "the sender queued \(total) bytes for a peer that reads nothing")
         #expect(backlog.peakBytes <= backlog.perSessionLimit + StreamFrame.maxData + (1 << 10),
                 "unsent stream bytes reached \(backlog.peakBytes)")
 
         try await session.channel.setOption(ChannelOptions.autoRead, value: true).get()
-        while let e = await next.next(), e != "sent everything" {}
+        if first == "held" { while let e = await next.next(), e != "sent everything" {} }
         #expect(backlog.peakBytes <= backlog.perSessionLimit + StreamFrame.maxData + (1 << 10))
         try await session.channel.close()
         await server.close()
