@@ -65,12 +65,4 @@ import Testing
             #expect(try StoredRow(try #require(updated), subject: "test").integer("updated_at") == 1_795_939_266_500)
         }
     }
-
-    @Test func aDatabaseFileIsAPoolInWALMode() throws {
-        try TestSupport.withTemporaryDirectory { dir in
-            let store = try DataDirectory(path: dir + "/data").openBlockstore()
-            let mode = try store.database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
-            #expect(mode == "wal")
-        }
-    }
 }

@@ -63,3 +63,22 @@ import Testing
         }
     }
 }
+
+@Suite struct StoredRegisterRowTests {
+    /// Regression: a negative stored sequence trapped when converted to an unsigned sequence.
+    @Test func aDamagedRegisterRowIsATypedErrorNamingTheNode() throws {
+        let database = try NodeDatabase()
+        let store = RegisterStore(database: database, table: .authoritative)
+        let key = KeyPair()
+        let record = { (sequence: UInt64) in
+            try NodeRecord(keyPair: key, roles: [.gateway], addresses: ["127.0.0.1:7420"], region: "eu", country: "DE",
+                           paymentAddress: "f1abc", expiry: 4_000_000_000, sequence: sequence)
+        }
+        try store.upsert(try record(1))
+        try database.write { db in try db.execute(sql: "UPDATE register_record SET sequence = -1") }
+        let error = try #require(throws: CorruptRowError.self) { try store.upsert(try record(2)) }
+        #expect(error.subject.contains(key.publicKey.nodeID.description) && error.column == "sequence")
+        try database.write { db in try db.execute(sql: "UPDATE register_record SET record = 'text'") }
+        #expect(throws: CorruptRowError.self) { try store.record(key.publicKey.nodeID) }
+    }
+}

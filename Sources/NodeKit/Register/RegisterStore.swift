@@ -26,7 +26,8 @@ public struct RegisterStore: Sendable {
     @discardableResult
     public func upsert(_ record: NodeRecord) throws -> UInt64 {
         try database.write { db in
-            if let current = try Int64.fetchOne(db, sql: "SELECT sequence FROM \(table.rawValue) WHERE node_id = ?", arguments: [record.nodeID.description]),
+            if let row = try Row.fetchOne(db, sql: "SELECT sequence FROM \(table.rawValue) WHERE node_id = ?", arguments: [record.nodeID.description]),
+               case let current = try StoredRow(row, subject: "node \(record.nodeID) in \(table.rawValue)").integer("sequence"),
                UInt64(current) >= record.sequence {
                 throw RegisterError.stale("\(record.nodeID) already has sequence \(current) ≥ \(record.sequence)")
             }
@@ -84,7 +85,8 @@ public struct RegisterStore: Sendable {
     /// One node's record, if stored (expired or not).
     public func record(_ node: NodeID) throws -> NodeRecord? {
         let blob = try database.read { db in
-            try Data.fetchOne(db, sql: "SELECT record FROM \(table.rawValue) WHERE node_id = ?", arguments: [node.description])
+            try Row.fetchOne(db, sql: "SELECT record FROM \(table.rawValue) WHERE node_id = ?", arguments: [node.description])
+                .map { try StoredRow($0, subject: "node \(node) in \(table.rawValue)").blob("record") }
         }
         guard let blob else { return nil }
         return try NodeRecord(cbor: try CBORDecoder.decode(Array(blob)))
