@@ -17,8 +17,7 @@ import Testing
     private static func date(_ iso: String) throws -> Date {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let date = formatter.date(from: iso) else { throw CorruptRowError(subject: "the test", column: iso, problem: "is no date") }
-        return date
+        return try #require(formatter.date(from: iso))
     }
 
     @Test func anOldDataDirectoryKeepsEveryPieceAndRegisterRecord() throws {
