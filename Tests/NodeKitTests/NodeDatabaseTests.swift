@@ -20,20 +20,21 @@ import Testing
             let writeOpen = DispatchSemaphore(value: 0), endWrite = DispatchSemaphore(value: 0)
             let writeDone = DispatchSemaphore(value: 0), readDone = DispatchSemaphore(value: 0)
             let seen = Locked<Int64?>(nil)
-            DispatchQueue.global().async {
+            // Own threads, not the shared dispatch pool, so this test starves no other.
+            Thread {
                 _ = try? store.database.write { db in
                     try db.execute(sql: "UPDATE content_totals SET revision = 99")
                     writeOpen.signal()
                     endWrite.wait()
                 }
                 writeDone.signal()
-            }
+            }.start()
             writeOpen.wait()
-            DispatchQueue.global().async {
+            Thread {
                 let revision = try? store.totals().revision
                 seen.withLock { $0 = revision }
                 readDone.signal()
-            }
+            }.start()
             // A single-connection database would hold the read until the write ends.
             let answeredDuringWrite = readDone.wait(timeout: .now() + 30) == .success
             endWrite.signal()
