@@ -85,19 +85,17 @@ public final class Blockstore: Sendable {
             pieceCID: commP.description, rootCID: root.description, carFile: carFile, carSize: carSize,
             pieceSize: pieceSize.bytes, payloadSize: payloadSize, blockCount: blocks.count, source: source,
             importedAt: Date())
-        let existing = try database.writer.read { db in try PieceRecord.fetchOne(db, key: record.pieceCID) }
-        if let existing, FileManager.default.fileExists(atPath: finalPath) {
+        if let existing = try piece(record.pieceCID), FileManager.default.fileExists(atPath: finalPath) {
             // Same Piece CID means byte-identical CAR: keep the stored one.
             return ImportSummary(piece: existing, carPath: finalPath)
         }
         guard rename(temp, finalPath) == 0 else { throw IOError(path: finalPath, operation: "move the new piece to") }
-        try database.writer.write { db in
-            try record.insert(db, onConflict: .replace)
+        try database.write { db in
+            try record.save(db)
             for (cid, location) in blocks {
-                try BlockRecord(
-                    cid: Data(cid.bytes), pieceCID: record.pieceCID, dataOffset: location.dataOffset,
-                    dataLength: location.dataLength
-                ).insert(db, onConflict: .ignore)
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO block (cid, piece_cid, data_offset, data_length) VALUES (?, ?, ?, ?)",
+                    arguments: [Data(cid.bytes), record.pieceCID, Int64(clamping: location.dataOffset), location.dataLength])
             }
         }
         return ImportSummary(piece: record, carPath: finalPath)
@@ -114,11 +112,13 @@ public final class Blockstore: Sendable {
 
     /// How many pieces, blocks and bytes the store holds, and its content revision.
     public func totals() throws -> ContentTotals {
-        try database.writer.read { db in
-            guard let totals = try ContentTotals.fetchOne(db, sql: "SELECT revision, piece_count, payload_bytes, car_bytes, block_count FROM content_totals") else {
-                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "the content_totals row is missing from \(database.path)")
+        try database.read { db in
+            guard let row = try Row.fetchOne(db, sql: ContentTotals.query) else {
+                throw CorruptRowError(
+                    subject: "the content totals", column: "content_totals",
+                    problem: "is missing its only row (\(database.path))")
             }
-            return totals
+            return try ContentTotals(row: row)
         }
     }
 
@@ -133,37 +133,41 @@ public final class Blockstore: Sendable {
     /// thousand pieces builds no array of records; then gives back the page cache the
     /// listing filled, which a node does not need to keep.
     public func forEachPiece(_ body: (PieceRecord) throws -> Void) throws {
-        try database.writer.read { db in
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT piece_cid, root_cid, car_file, car_size, piece_size, payload_size, block_count, source, imported_at
-                FROM piece ORDER BY imported_at DESC
-                """)
-            while let row = try rows.next() {
-                try body(PieceRecord(
-                    pieceCID: row[0], rootCID: row[1], carFile: row[2], carSize: row[3], pieceSize: row[4], payloadSize: row[5],
-                    blockCount: row[6], source: row[7], importedAt: Date(timeIntervalSince1970: row[8])))
-            }
+        try database.read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(PieceRecord.columns) FROM piece ORDER BY imported_at DESC")
+            while let row = try rows.next() { try body(try PieceRecord(row: row)) }
         }
-        database.writer.releaseMemory()
+        database.releaseMemory()
     }
 
     /// The piece with this Piece CID, if imported.
     public func piece(_ pieceCID: String) throws -> PieceRecord? {
-        try database.writer.read { db in try PieceRecord.fetchOne(db, key: pieceCID) }
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(PieceRecord.columns) FROM piece WHERE piece_cid = ?", arguments: [pieceCID])
+                .map(PieceRecord.init(row:))
+        }
     }
 
     /// Reads a block by CID from whichever piece holds it, verifying its hash.
     /// Returns nil when no piece holds it.
     public func block(_ cid: CID) throws -> [UInt8]? {
-        let found = try database.writer.read { db -> (BlockRecord, PieceRecord)? in
-            guard let b = try BlockRecord.filter(Column("cid") == Data(cid.bytes)).fetchOne(db),
-                  let p = try PieceRecord.fetchOne(db, key: b.pieceCID) else { return nil }
-            return (b, p)
+        let found = try database.read { db -> (piece: PieceRecord, offset: UInt64, length: Int)? in
+            guard let row = try Row.fetchOne(
+                db, sql: """
+                    SELECT \(PieceRecord.columns), data_offset, data_length
+                    FROM block JOIN piece USING (piece_cid) WHERE cid = ? LIMIT 1
+                    """, arguments: [Data(cid.bytes)])
+            else { return nil }
+            let piece = try PieceRecord(row: row)
+            let stored = StoredRow(row, subject: "block \(cid) of piece \(piece.pieceCID) (root \(piece.rootCID))")
+            let offset = try stored.integer("data_offset", maximum: Int64(clamping: piece.carSize))
+            let length = try stored.integer("data_length", maximum: Int64(clamping: piece.carSize) - offset)
+            return (piece, UInt64(offset), Int(length))
         }
-        guard let (location, piece) = found else { return nil }
+        guard let (piece, offset, length) = found else { return nil }
         let source = try FileSource(path: piecesDirectory + "/" + piece.carFile)
-        let data = try source.read(at: location.dataOffset, count: location.dataLength)
-        guard data.count == location.dataLength else {
+        let data = try source.read(at: offset, count: length)
+        guard data.count == length else {
             throw ContentError.invalidCAR("piece \(piece.pieceCID) is shorter than its index says (block \(cid))")
         }
         guard try cid.multihash.matches(data) else { throw ContentError.hashMismatch(cid: cid.description) }

@@ -4,18 +4,23 @@ import GRDB
 /// added, removed or rewritten. Kept in one row by triggers on the piece table, so reading
 /// it costs the same for ten pieces or ten million, and a front end can tell whether its
 /// list of pieces is stale without fetching it.
-public struct ContentTotals: Sendable, Equatable, FetchableRecord, Decodable {
+public struct ContentTotals: Sendable, Equatable {
     public var revision: Int64
     public var pieceCount: Int
     public var payloadBytes: UInt64
     public var carBytes: UInt64
     public var blockCount: Int
+}
 
-    enum CodingKeys: String, CodingKey {
-        case revision
-        case pieceCount = "piece_count"
-        case payloadBytes = "payload_bytes"
-        case carBytes = "car_bytes"
-        case blockCount = "block_count"
+extension ContentTotals {
+    static let query = "SELECT revision, piece_count, payload_bytes, car_bytes, block_count FROM content_totals"
+
+    /// Decodes the `content_totals` row; a damaged value throws a `CorruptRowError`.
+    init(row: Row) throws {
+        let stored = StoredRow(row, subject: "the content totals")
+        self.init(
+            revision: try stored.integer("revision"), pieceCount: try stored.count("piece_count"),
+            payloadBytes: try stored.size("payload_bytes"), carBytes: try stored.size("car_bytes"),
+            blockCount: try stored.count("block_count"))
     }
 }

@@ -2,9 +2,7 @@ import Foundation
 import GRDB
 
 /// One imported piece: a CAR file in the data directory and what it holds.
-public struct PieceRecord: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "piece"
-
+public struct PieceRecord: Hashable, Sendable {
     public var pieceCID: String
     public var rootCID: String
     /// The CAR's file name inside the blockstore's pieces directory.
@@ -16,24 +14,36 @@ public struct PieceRecord: Codable, Hashable, Sendable, FetchableRecord, Persist
     public var blockCount: Int
     /// What the piece was imported from (a file name).
     public var source: String
+    /// When the piece was imported (stored to the millisecond).
     public var importedAt: Date
-
-    enum CodingKeys: String, CodingKey {
-        case pieceCID = "piece_cid", rootCID = "root_cid", carFile = "car_file", carSize = "car_size"
-        case pieceSize = "piece_size", payloadSize = "payload_size", blockCount = "block_count"
-        case source, importedAt = "imported_at"
-    }
 }
 
-/// One row of the block index: where a block's bytes sit inside a piece's CAR.
-struct BlockRecord: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "block"
-    var cid: Data
-    var pieceCID: String
-    var dataOffset: UInt64
-    var dataLength: Int
+extension PieceRecord {
+    /// The columns `init(row:)` reads, in table order.
+    static let columns = "piece_cid, root_cid, car_file, car_size, piece_size, payload_size, block_count, source, imported_at"
 
-    enum CodingKeys: String, CodingKey {
-        case cid, pieceCID = "piece_cid", dataOffset = "data_offset", dataLength = "data_length"
+    /// Decodes a `piece` row, checking every value: a damaged row throws a
+    /// `CorruptRowError` naming the piece.
+    init(row: Row) throws {
+        var stored = StoredRow(row, subject: "a piece")
+        let pieceCID = try stored.text("piece_cid")
+        stored.subject = "piece \(pieceCID)"
+        let rootCID = try stored.text("root_cid")
+        stored.subject = "piece \(pieceCID) (root \(rootCID))"
+        self.init(
+            pieceCID: pieceCID, rootCID: rootCID, carFile: try stored.text("car_file"), carSize: try stored.size("car_size"),
+            pieceSize: try stored.size("piece_size"), payloadSize: try stored.size("payload_size"),
+            blockCount: try stored.count("block_count"), source: try stored.text("source"),
+            importedAt: try stored.time("imported_at"))
+    }
+
+    /// Inserts or replaces this piece's row.
+    func save(_ db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO piece (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            arguments: [
+                pieceCID, rootCID, carFile, Int64(clamping: carSize), Int64(clamping: pieceSize), Int64(clamping: payloadSize),
+                blockCount, source, StoredTime.milliseconds(importedAt),
+            ])
     }
 }

@@ -8,7 +8,7 @@ import GRDB
 /// tampered database row is reported, never trusted.
 public struct RegisterStore: Sendable {
     /// Which table: the register's own records, or this node's copy of a register.
-    public enum Table: String, Sendable {
+    public enum Table: String, Sendable, CaseIterable {
         case authoritative = "register_record"
         case localCopy = "known_node"
     }
@@ -25,8 +25,9 @@ public struct RegisterStore: Sendable {
     /// is not newer than the stored one is refused as stale.
     @discardableResult
     public func upsert(_ record: NodeRecord) throws -> UInt64 {
-        try database.writer.write { db in
-            if let current = try Int64.fetchOne(db, sql: "SELECT sequence FROM \(table.rawValue) WHERE node_id = ?", arguments: [record.nodeID.description]),
+        try database.write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT sequence FROM \(table.rawValue) WHERE node_id = ?", arguments: [record.nodeID.description]),
+               case let current = try StoredRow(row, subject: "node \(record.nodeID) in \(table.rawValue)").integer("sequence"),
                UInt64(current) >= record.sequence {
                 throw RegisterError.stale("\(record.nodeID) already has sequence \(current) ≥ \(record.sequence)")
             }
@@ -37,7 +38,7 @@ public struct RegisterStore: Sendable {
 
     /// Replaces the whole table with `records` (a refresh of the local copy).
     public func replaceAll(_ records: [NodeRecord]) throws {
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: "DELETE FROM \(table.rawValue)")
             for r in records { try insert(r, db) }
         }
@@ -51,14 +52,14 @@ public struct RegisterStore: Sendable {
                 """,
             arguments: [
                 record.nodeID.description, Data(record.cbor.encoded), record.roles.sorted().map(\.rawValue).joined(separator: ","),
-                record.region, Int64(clamping: record.expiry), Int64(clamping: record.sequence), Date().timeIntervalSince1970,
+                record.region, Int64(clamping: record.expiry), Int64(clamping: record.sequence), StoredTime.milliseconds(Date()),
             ])
     }
 
     /// Removes a node's record; returns whether there was one.
     @discardableResult
     public func remove(_ node: NodeID) throws -> Bool {
-        try database.writer.write { db in
+        try database.write { db in
             try db.execute(sql: "DELETE FROM \(table.rawValue) WHERE node_id = ?", arguments: [node.description])
             return db.changesCount > 0
         }
@@ -66,25 +67,26 @@ public struct RegisterStore: Sendable {
 
     /// Live records (expiry after `now`), optionally filtered, ordered by node ID.
     public func list(role: NodeRecord.Role? = nil, region: String? = nil, now: UInt64) throws -> [NodeRecord] {
-        let rows = try database.writer.read { db in
+        let rows = try database.read { db in
             try Row.fetchAll(db, sql: "SELECT record, roles, region FROM \(table.rawValue) WHERE expiry > ? ORDER BY node_id",
                              arguments: [Int64(clamping: now)])
         }
         var out = [NodeRecord]()
         for row in rows {
-            let roles: String = row["roles"], rowRegion: String = row["region"]
+            let stored = StoredRow(row, subject: "a node in \(table.rawValue)")
+            let roles = try stored.text("roles"), rowRegion = try stored.text("region")
             if let role, !roles.split(separator: ",").contains(Substring(role.rawValue)) { continue }
             if let region, rowRegion != region { continue }
-            let blob: Data = row["record"]
-            out.append(try NodeRecord(cbor: try CBORDecoder.decode(Array(blob))))
+            out.append(try NodeRecord(cbor: try CBORDecoder.decode(Array(try stored.blob("record")))))
         }
         return out
     }
 
     /// One node's record, if stored (expired or not).
     public func record(_ node: NodeID) throws -> NodeRecord? {
-        let blob = try database.writer.read { db in
-            try Data.fetchOne(db, sql: "SELECT record FROM \(table.rawValue) WHERE node_id = ?", arguments: [node.description])
+        let blob = try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT record FROM \(table.rawValue) WHERE node_id = ?", arguments: [node.description])
+                .map { try StoredRow($0, subject: "node \(node) in \(table.rawValue)").blob("record") }
         }
         guard let blob else { return nil }
         return try NodeRecord(cbor: try CBORDecoder.decode(Array(blob)))

@@ -1,103 +1,64 @@
 import Foundation
 import GRDB
 
-/// The node's SQLite database: one file in the data directory, schema changed only
-/// through the ordered migrations registered here.
+/// The node's SQLite database: one file in the data directory, in WAL mode, read through
+/// a small pool of reader connections that run concurrently with the one writer.
+///
+/// Its schema changes only through the migrations listed in `Schema`. Callers inside
+/// NodeKit reach SQLite through `read` and `write`; nothing of the SQLite library shows
+/// in NodeKit's public API.
 public final class NodeDatabase: Sendable {
-    public let writer: DatabaseQueue
+    /// How many reader connections the pool opens at most (readers beyond wait their turn).
+    public static let maximumReaderCount = 3
+
+    /// The database file, or `:memory:` for an in-memory database.
     public let path: String
+    private let connection: any DatabaseWriter
+    private let releaseCache: @Sendable () -> Void
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     public init(path: String) throws {
-        var config = Configuration()
-        config.foreignKeysEnabled = true
+        var config = Self.configuration
+        config.maximumReaderCount = Self.maximumReaderCount
         config.busyMode = .timeout(5)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        writer = try DatabaseQueue(path: path, configuration: config)
+        let pool = try DatabasePool(path: path, configuration: config)
+        connection = pool
+        releaseCache = { pool.releaseMemory() }
         self.path = path
-        try writer.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
-        }
-        try Self.migrator.migrate(writer)
+        try Schema.migrator.migrate(pool)
     }
 
-    /// An in-memory database, for tests.
+    /// An in-memory database, for tests: one connection, no pool.
     public init() throws {
+        let queue = try DatabaseQueue(configuration: Self.configuration)
+        connection = queue
+        releaseCache = { queue.releaseMemory() }
+        path = ":memory:"
+        try Schema.migrator.migrate(queue)
+    }
+
+    private static var configuration: Configuration {
         var config = Configuration()
         config.foreignKeysEnabled = true
-        writer = try DatabaseQueue(configuration: config)
-        path = ":memory:"
-        try Self.migrator.migrate(writer)
+        return config
     }
 
-    static var migrator: DatabaseMigrator {
-        var m = DatabaseMigrator()
-        m.registerMigration("v1-blockstore") { db in
-            try db.create(table: "piece") { t in
-                t.primaryKey("piece_cid", .text)
-                t.column("root_cid", .text).notNull().indexed()
-                t.column("car_file", .text).notNull()
-                t.column("car_size", .integer).notNull()
-                t.column("piece_size", .integer).notNull()
-                t.column("payload_size", .integer).notNull()
-                t.column("block_count", .integer).notNull()
-                t.column("source", .text).notNull()
-                t.column("imported_at", .double).notNull()
-            }
-            try db.create(table: "block", options: [.withoutRowID]) { t in
-                t.column("cid", .blob).notNull()
-                t.column("piece_cid", .text).notNull().references("piece", onDelete: .cascade)
-                t.column("data_offset", .integer).notNull()
-                t.column("data_length", .integer).notNull()
-                t.primaryKey(["cid", "piece_cid"])
-            }
-            try db.create(index: "block_piece", on: "block", columns: ["piece_cid"])
-        }
-        m.registerMigration("v2-register") { db in
-            for table in ["register_record", "known_node"] {
-                try db.create(table: table) { t in
-                    t.primaryKey("node_id", .text)
-                    t.column("record", .blob).notNull()
-                    t.column("roles", .text).notNull()
-                    t.column("region", .text).notNull()
-                    t.column("expiry", .integer).notNull()
-                    t.column("sequence", .integer).notNull()
-                    t.column("updated_at", .double).notNull()
-                }
-            }
-        }
-        m.registerMigration("v3-content-totals") { db in
-            try db.execute(sql: """
-                CREATE TABLE content_totals (
-                    id INTEGER PRIMARY KEY CHECK (id = 1),
-                    revision INTEGER NOT NULL,
-                    piece_count INTEGER NOT NULL,
-                    payload_bytes INTEGER NOT NULL,
-                    car_bytes INTEGER NOT NULL,
-                    block_count INTEGER NOT NULL);
-                INSERT INTO content_totals
-                    SELECT 1, COUNT(*), COUNT(*), COALESCE(SUM(payload_size), 0), COALESCE(SUM(car_size), 0), COALESCE(SUM(block_count), 0)
-                    FROM piece;
-                CREATE TRIGGER piece_added AFTER INSERT ON piece BEGIN
-                    UPDATE content_totals SET revision = revision + 1, piece_count = piece_count + 1,
-                        payload_bytes = payload_bytes + NEW.payload_size, car_bytes = car_bytes + NEW.car_size,
-                        block_count = block_count + NEW.block_count;
-                END;
-                CREATE TRIGGER piece_removed AFTER DELETE ON piece BEGIN
-                    UPDATE content_totals SET revision = revision + 1, piece_count = piece_count - 1,
-                        payload_bytes = payload_bytes - OLD.payload_size, car_bytes = car_bytes - OLD.car_size,
-                        block_count = block_count - OLD.block_count;
-                END;
-                CREATE TRIGGER piece_changed AFTER UPDATE ON piece BEGIN
-                    UPDATE content_totals SET revision = revision + 1,
-                        payload_bytes = payload_bytes - OLD.payload_size + NEW.payload_size,
-                        car_bytes = car_bytes - OLD.car_size + NEW.car_size,
-                        block_count = block_count - OLD.block_count + NEW.block_count;
-                END;
-                """)
-        }
-        return m
+    /// Runs `body` on a reader connection, in a snapshot that concurrent writes do not change.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try connection.read(body)
+    }
+
+    /// Runs `body` in a transaction on the writer connection; a thrown error rolls it back.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try connection.write(body)
+    }
+
+    /// Gives back the page caches of every connection (SQLite refills them on demand), for
+    /// a front end that listed many rows once and does not need them kept in memory.
+    public func releaseMemory() {
+        releaseCache()
     }
 }

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+
+/// Reads one database row column by column, checking each value's type and range, so a
+/// damaged row becomes a `CorruptRowError` naming `subject` rather than a trap.
+struct StoredRow {
+    let row: Row
+    /// What the row describes, for errors (a piece's CIDs, a table's name).
+    var subject: String
+
+    init(_ row: Row, subject: String) {
+        self.row = row
+        self.subject = subject
+    }
+
+    private func value(_ column: String) -> DatabaseValue {
+        let stored: DatabaseValue? = row[column]
+        return stored ?? .null
+    }
+
+    private func corrupt(_ column: String, _ problem: String) -> CorruptRowError {
+        CorruptRowError(subject: subject, column: column, problem: problem)
+    }
+
+    private func shown(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .null: "NULL"
+        case .int64(let i): String(i)
+        case .double(let d): String(d)
+        case .string(let s): "text '\(s.prefix(40))'"
+        case .blob(let b): "a \(b.count)-byte blob"
+        }
+    }
+
+    func text(_ column: String) throws -> String {
+        let v = value(column)
+        guard case .string(let s) = v.storage else { throw corrupt(column, "holds \(shown(v)) where text was expected") }
+        return s
+    }
+
+    func blob(_ column: String) throws -> Data {
+        let v = value(column)
+        guard case .blob(let b) = v.storage else { throw corrupt(column, "holds \(shown(v)) where a blob was expected") }
+        return b
+    }
+
+    /// A whole number in `0...maximum` (SQLite may hand back an integral REAL).
+    func integer(_ column: String, maximum: Int64 = .max) throws -> Int64 {
+        let v = value(column)
+        let n: Int64?
+        switch v.storage {
+        case .int64(let i): n = i
+        case .double(let d): n = Int64(exactly: d)
+        default: n = nil
+        }
+        guard let n else { throw corrupt(column, "holds \(shown(v)) where a whole number was expected") }
+        guard n >= 0, n <= maximum else { throw corrupt(column, "holds \(n), outside 0…\(maximum)") }
+        return n
+    }
+
+    func count(_ column: String) throws -> Int { Int(try integer(column)) }
+
+    func size(_ column: String) throws -> UInt64 { UInt64(try integer(column)) }
+
+    /// A time stored as `StoredTime` (integer Unix milliseconds).
+    func time(_ column: String) throws -> Date {
+        StoredTime.date(milliseconds: try integer(column))
+    }
+}
