@@ -33,10 +33,12 @@ let package = Package(
             name: "CSHA256",
             cSettings: [.unsafeFlags(["-O3"])]
         ),
+        .target(name: "CBoringAEAD"),
         .target(
             name: "NodeKit",
             dependencies: [
                 "CSodium",
+                "CBoringAEAD",
                 "CSHA256",
                 "CMalloc",
                 .product(name: "Crypto", package: "swift-crypto"),

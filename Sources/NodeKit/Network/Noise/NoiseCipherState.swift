@@ -1,19 +1,17 @@
-@preconcurrency import Crypto
-
 /// A Noise CipherState (spec §5.1): a key and a nonce counter that never repeats.
 ///
 /// Before a key is set, encryption is the identity (as the spec requires during the first
 /// handshake messages). After 2^64−1 messages the state refuses to go on.
 public struct NoiseCipherState: Sendable {
-    private var key: SymmetricKey?
+    private var key: AESGCMKey?
     public private(set) var nonce: UInt64 = 0
 
-    init(key: [UInt8]? = nil) { self.key = key.map { SymmetricKey(data: $0) } }
+    init(key: [UInt8]? = nil) { self.key = key.map(AESGCMKey.init) }
 
     var hasKey: Bool { key != nil }
 
     mutating func initializeKey(_ k: [UInt8]) {
-        key = SymmetricKey(data: k)
+        key = AESGCMKey(k)
         nonce = 0
     }
 

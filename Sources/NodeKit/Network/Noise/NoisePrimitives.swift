@@ -1,8 +1,7 @@
-import Crypto
 import CSodium
 
 /// The functions of the suite `Noise_XX_25519_AESGCM_SHA256`: X25519, SHA-256, HMAC-SHA256
-/// and the Noise HKDF from libsodium; AES-256-GCM from swift-crypto (BoringSSL on Linux).
+/// and the Noise HKDF from libsodium; AES-256-GCM from swift-crypto's BoringSSL (`AESGCMKey`).
 enum NoisePrimitives {
     static let dhLength = 32
     static let hashLength = 32
@@ -64,49 +63,37 @@ enum NoisePrimitives {
     }
 
     /// The 96-bit AESGCM nonce (Noise spec §12.4): 32 zero bits then the 64-bit counter, big-endian.
-    static func nonce(_ n: UInt64) -> AES.GCM.Nonce {
-        let bytes = (UInt32(0), UInt32(truncatingIfNeeded: n >> 32).bigEndian, UInt32(truncatingIfNeeded: n).bigEndian)
-        // Twelve bytes are always a valid AES-GCM nonce.
-        return withUnsafeBytes(of: bytes) { try! AES.GCM.Nonce(data: $0) }
+    static func nonce(_ n: UInt64) -> [UInt8] {
+        [0, 0, 0, 0] + (0..<8).map { UInt8(truncatingIfNeeded: n >> (56 - 8 * UInt64($0))) }
     }
 
-    static func encrypt(key: SymmetricKey, nonce n: UInt64, ad: [UInt8], plaintext: [UInt8]) -> [UInt8] {
-        // AES-GCM with a 256-bit key and a 12-byte nonce only fails on impossible inputs.
-        let box = try! AES.GCM.seal(plaintext, using: key, nonce: nonce(n), authenticating: ad)
-        return Array(box.ciphertext) + Array(box.tag)
+    static func encrypt(key: AESGCMKey, nonce n: UInt64, ad: [UInt8], plaintext: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: plaintext.count + tagLength)
+        let written = ad.withUnsafeBytes { a in
+            plaintext.withUnsafeBytes { p in out.withUnsafeMutableBytes { key.seal(nonce: nonce(n), ad: a, plaintext: p, into: $0) } }
+        }
+        return Array(out.prefix(written))
     }
 
     /// Seals `plaintext` into `output` as ciphertext ‖ tag; returns the bytes written.
-    static func seal(key: SymmetricKey, nonce n: UInt64, plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
-        let box = try! AES.GCM.seal(plaintext, using: key, nonce: nonce(n), authenticating: EmptyCollection<UInt8>())
-        box.ciphertext.copyBytes(to: output)
-        box.tag.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: output[plaintext.count...]))
-        return plaintext.count + tagLength
+    static func seal(key: AESGCMKey, nonce n: UInt64, plaintext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
+        key.seal(nonce: nonce(n), ad: UnsafeRawBufferPointer(start: nil, count: 0), plaintext: plaintext, into: output)
     }
 
     /// Opens ciphertext ‖ tag into `output`; returns the plaintext length.
-    static func open(key: SymmetricKey, nonce n: UInt64, ciphertext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(NoiseError) -> Int {
-        guard ciphertext.count >= tagLength, output.count >= ciphertext.count - tagLength else { throw .decryptionFailed }
-        let length = ciphertext.count - tagLength
-        do {
-            let box = try AES.GCM.SealedBox(nonce: nonce(n), ciphertext: UnsafeRawBufferPointer(rebasing: ciphertext[..<length]),
-                                            tag: UnsafeRawBufferPointer(rebasing: ciphertext[length...]))
-            let plain = try AES.GCM.open(box, using: key, authenticating: EmptyCollection<UInt8>())
-            plain.copyBytes(to: output)
-        } catch {
-            throw .decryptionFailed
-        }
+    static func open(key: AESGCMKey, nonce n: UInt64, ciphertext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(NoiseError) -> Int {
+        guard let length = key.open(nonce: nonce(n), ad: UnsafeRawBufferPointer(start: nil, count: 0), ciphertext: ciphertext, into: output)
+        else { throw .decryptionFailed }
         return length
     }
 
-    static func decrypt(key: SymmetricKey, nonce n: UInt64, ad: [UInt8], ciphertext: [UInt8]) throws(NoiseError) -> [UInt8] {
+    static func decrypt(key: AESGCMKey, nonce n: UInt64, ad: [UInt8], ciphertext: [UInt8]) throws(NoiseError) -> [UInt8] {
         guard ciphertext.count >= tagLength else { throw .decryptionFailed }
-        let length = ciphertext.count - tagLength
-        do {
-            let box = try AES.GCM.SealedBox(nonce: nonce(n), ciphertext: ciphertext[..<length], tag: ciphertext[length...])
-            return Array(try AES.GCM.open(box, using: key, authenticating: ad))
-        } catch {
-            throw .decryptionFailed
+        var out = [UInt8](repeating: 0, count: ciphertext.count - tagLength)
+        let length = ad.withUnsafeBytes { a in
+            ciphertext.withUnsafeBytes { c in out.withUnsafeMutableBytes { key.open(nonce: nonce(n), ad: a, ciphertext: c, into: $0) } }
         }
+        guard let length else { throw .decryptionFailed }
+        return Array(out.prefix(length))
     }
 }

@@ -1,0 +1,1 @@
+// Declarations only (include/cboringaead.h); the functions come from swift-crypto.
