@@ -145,18 +145,23 @@ import Testing
 
     @Test func aPeerThatGoesAwayMidRequestGivesATypedError() async throws {
         let server = KeyPair()
+        // The handler says when a request reached it, then never answers in time.
+        let (arrivals, arrived) = AsyncStream<Void>.makeStream()
         let s = try await RPCServer.start(host: "127.0.0.1", port: 0, identity: server) { _, _ in
+            arrived.yield()
             try? await Task.sleep(for: .seconds(600))
             return Envelope(InvalidMessage(reason: "late"), requestID: 0)
         }
+        var arrival = arrivals.makeAsyncIterator()
         let c = try await RPCClient.connect(host: "127.0.0.1", port: s.port, identity: KeyPair(), expectedPeer: server.publicKey.nodeID)
         // A silent peer: the request times out with a typed error.
         await #expect(throws: NetworkError.self) {
             _ = try await c.request(.establishmentChallenge, body: .map([:]), timeout: .milliseconds(200))
         }
+        await arrival.next()
         // A peer that goes away: the pending request fails at once, long before its timeout.
         let pending = Task { try await c.request(.establishmentChallenge, body: .map([:]), timeout: .seconds(600)) }
-        try await Task.sleep(for: .milliseconds(100))
+        await arrival.next()  // the second request is in the server's hands
         await s.close()
         await #expect(throws: NetworkError.connectionClosed("while waiting for an answer")) { _ = try await pending.value }
     }

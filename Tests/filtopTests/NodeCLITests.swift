@@ -61,8 +61,8 @@ import Testing
         capture.standardError = FileHandle.nullDevice
         capture.standardOutput = FileHandle.nullDevice
         try capture.run()
+        // tcpdump creates the file once its capture and filter are active.
         #expect(Self.eventually(5) { FileManager.default.fileExists(atPath: pcap) }, "tcpdump did not start capturing (does it have capture rights?)")
-        Thread.sleep(forTimeInterval: 0.5)
         var register = try Self.start(["node", "run", "--data-dir", dir + "/r"], log: dir + "/r.log")
         let a = try Self.start(["node", "run", "--data-dir", dir + "/a"], log: dir + "/a.log")
         let b = try Self.start(["node", "run", "--data-dir", dir + "/b"], log: dir + "/b.log")
@@ -90,7 +90,7 @@ import Testing
             p.waitUntilExit()
             #expect(p.terminationStatus == 0)
         }
-        Thread.sleep(forTimeInterval: 0.5)
+        // -U writes each packet as it is captured; SIGTERM flushes the rest and closes the file.
         capture.terminate()
         if !Self.eventually(5, { !capture.isRunning }) { kill(capture.processIdentifier, SIGKILL) }
         capture.waitUntilExit()
