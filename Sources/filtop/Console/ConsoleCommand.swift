@@ -65,7 +65,7 @@ struct ConsoleOptions: ParsableArguments {
 
     func requireTerminal() throws {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
-            throw ValidationError("the console needs a terminal; for scripts use the subcommands (filtop --help)")
+            throw OperatorError("the console needs a terminal; for scripts use the subcommands (filtop --help)")
         }
     }
 }

@@ -14,7 +14,7 @@ enum OperatorNode {
             try KeyFile.write(KeyPair(), to: dir.keyPath)
         }
         if try KeyFile.isEncrypted(at: dir.keyPath), passphrase == nil {
-            throw ValidationErrorText("\(dir.keyPath) is encrypted: set FILTOP_PASSPHRASE to open it")
+            throw OperatorError("\(dir.keyPath) is encrypted: set FILTOP_PASSPHRASE to open it")
         }
         return try KeyFile.load(from: dir.keyPath, passphrase: passphrase)
     }
@@ -42,10 +42,4 @@ enum OperatorNode {
             return fallback
         }
     }
-}
-
-/// An error that is only its operator message.
-struct ValidationErrorText: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
