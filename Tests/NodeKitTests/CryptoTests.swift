@@ -15,6 +15,37 @@ import Testing
         #expect(!KeyPair().publicKey.verify(sig, over: []))
     }
 
+    /// The Ed25519 group order L, little-endian, as it sits in a signature's S half.
+    static let groupOrder: [UInt8] = Hex.decode("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010")!
+
+    @Test func smallOrderKeyForgeryIsRefusedForEveryMessage() throws {
+        // Identity key, R = identity, S = 0: [S]B - [k]A encodes to R for any message, so a
+        // verifier without small-order checks accepts it (PROTOCOL.md §1, rule 2).
+        let identity = [UInt8(1)] + [UInt8](repeating: 0, count: 31)
+        let key = try PublicKey(bytes: identity)
+        let forgery = try Signature(bytes: identity + [UInt8](repeating: 0, count: 32))
+        for message in [[], [0], Array("filtop".utf8), TrustFixtures.offer(1).signedBytes] {
+            #expect(!key.verify(forgery, over: message))
+        }
+    }
+
+    @Test func signatureWithSPlusLIsRefused() throws {
+        // S + L is the same scalar mod L; rule 4 (S < L) is what refuses it.
+        let pair = KeyPair()
+        let message = Array("malleable".utf8)
+        let signature = pair.sign(message)
+        var bytes = signature.bytes
+        var carry = 0
+        for i in 0..<32 {
+            let sum = Int(bytes[32 + i]) + Int(Self.groupOrder[i]) + carry
+            bytes[32 + i] = UInt8(sum & 0xff)
+            carry = sum >> 8
+        }
+        #expect(carry == 0)
+        #expect(pair.publicKey.verify(signature, over: message))
+        #expect(!pair.publicKey.verify(try Signature(bytes: bytes), over: message))
+    }
+
     @Test func nodeIDIsSHA256OfPublicKeyAndRoundTrips() throws {
         let pair = TrustFixtures.keyPair
         let id = pair.nodeID

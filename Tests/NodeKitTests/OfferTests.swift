@@ -71,6 +71,24 @@ import Testing
         #expect(throws: OfferError.badSignature(provider: offer.providerID)) { try forged.verifyIntegrity() }
     }
 
+    @Test func duplicatePieceCIDsAreRefusedAtCreationAndDecoding() throws {
+        let cids = TrustFixtures.pieceCIDs(3)
+        let listed = [cids[0], cids[1], cids[2], cids[1]]
+        let expected = OfferError.duplicatePieceCID(cids[1].description, first: 1, second: 3)
+        #expect(throws: expected) { try CIDOffer.sign(pieceCIDs: listed, terms: TrustFixtures.terms, by: TrustFixtures.keyPair) }
+        #expect(expected.description.contains(cids[1].description))
+
+        // Correctly rooted and signed, so the duplicate is the only fault a decoder can find.
+        let pair = TrustFixtures.keyPair
+        let leaves = listed.flatMap(\.commitment)
+        let root = MerkleTree.root(flatLeaves: leaves)
+        let signed = OfferSigning.signedBytes(provider: pair.publicKey, root: root, leafCount: listed.count, terms: TrustFixtures.terms)
+        let crafted = CIDOffer(provider: pair.publicKey, flatCommitments: leaves, terms: TrustFixtures.terms, root: root, signature: pair.sign(signed))
+        #expect(pair.publicKey.verify(crafted.signature, over: crafted.signedBytes))
+        #expect(throws: expected) { try crafted.verifyIntegrity() }
+        #expect(throws: expected) { try CIDOffer(encoded: crafted.encoded) }
+    }
+
     @Test(arguments: [1, 2, 3, 6, 8, 9, 128])
     func subOffersVerifyAloneForEveryPosition(count: Int) throws {
         let offer = TrustFixtures.offer(count)

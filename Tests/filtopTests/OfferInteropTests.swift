@@ -1,4 +1,5 @@
 import Foundation
+import NodeKit
 import Testing
 
 /// Runs the built `filtop` binary end to end: create, show, verify, tamper, prove, and a
@@ -77,5 +78,58 @@ import Testing
         forged["nonce"] = (forged["nonce"] as? Int ?? 0) + 1
         let refused = try Self.run(python, [script], stdin: try JSONSerialization.data(withJSONObject: forged), in: dir)
         #expect(refused.status != 0)
+    }
+
+    /// The `refused.<case>.<field>` signature vectors of PROTOCOL.md §1 and the §8 signed bytes.
+    static func documentedVectors() throws -> (cases: [String: [String: String]], signedBytes: String) {
+        let text = try String(contentsOf: packageRoot.appendingPathComponent("docs/PROTOCOL.md"), encoding: .utf8)
+        var cases: [String: [String: String]] = [:]
+        var signedBytes = ""
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { continue }
+            if parts[0] == "example.signed_bytes" { signedBytes += parts[1] }
+            let name = parts[0].split(separator: ".")
+            if name.count == 3, name[0] == "refused" { cases[String(name[1]), default: [:]][String(name[2])] = parts[1] }
+        }
+        return (cases, signedBytes)
+    }
+
+    /// The documented refused signatures: OpenSSL (Python's `cryptography`) accepts exactly
+    /// the ones PROTOCOL.md says it does, and the third-party verifier refuses every one,
+    /// each on an otherwise well-formed `offer show --json` for the §8 example fields.
+    @Test func thirdPartyVerifierAppliesTheSignatureRules() throws {
+        guard let python = Self.python else {
+            print("skipping the third-party check: python3 is not installed")
+            return
+        }
+        let (cases, signedBytes) = try Self.documentedVectors()
+        #expect(cases.count == 5)
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory())
+        let script = Self.packageRoot.appendingPathComponent("Tests/interop/verify_offer_signature.py").path
+        let openSSL = """
+            import sys
+            from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+            Ed25519PublicKey.from_public_bytes(bytes.fromhex(sys.argv[1])).verify(bytes.fromhex(sys.argv[2]), bytes.fromhex(sys.argv[3]))
+            """
+        let cids = try (1...3).map { i in try PieceCID(commitment: [UInt8](repeating: UInt8(i), count: 32)) }
+        let root = MerkleTree.root(flatLeaves: cids.flatMap(\.commitment))
+        let terms = OfferTerms(pricePerByte: try TokenAmount("1000000000 attoFIL"), expiry: 1_767_225_600, latencyMillis: 250, nonce: 42)
+        for (name, vector) in cases.sorted(by: { $0.key < $1.key }) {
+            let keyHex = try #require(vector["public_key"], "\(name).public_key")
+            let signatureHex = try #require(vector["signature"], "\(name).signature")
+            let library = try Self.run(python, ["-c", openSSL, keyHex, signatureHex, signedBytes], in: dir)
+            #expect((library.status == 0) == (vector["openssl"] == "accepts"), "\(name): OpenSSL exit \(library.status), documented \(vector["openssl"] ?? "nothing")")
+
+            let provider = try PublicKey(bytes: try #require(Hex.decode(keyHex)))
+            let signed = OfferSigning.signedBytes(provider: provider, root: root, leafCount: cids.count, terms: terms)
+            let json: [String: Any] = [
+                "provider_public_key": keyHex, "piece_cids": cids.map(\.description), "merkle_root": Hex.encode(root),
+                "price_per_byte_attofil": "1000000000", "expiry": 1_767_225_600, "qos_latency_ms": 250, "nonce": 42,
+                "signature": signatureHex, "offer_id": Hex.encode(OfferSigning.offerID(signedBytes: signed)),
+            ]
+            let check = try Self.run(python, [script], stdin: try JSONSerialization.data(withJSONObject: json), in: dir)
+            #expect(check.status == 1 && check.err.contains("signature"), "\(name): exit \(check.status) \(check.out)\(check.err)")
+        }
     }
 }

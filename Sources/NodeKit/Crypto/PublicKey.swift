@@ -2,9 +2,11 @@ import CSodium
 
 /// An Ed25519 public key: 32 bytes that verify signatures made by its key pair.
 ///
-/// Verification is libsodium's `crypto_sign_verify_detached`, which rejects
-/// non-canonical and small-order encodings, so a signature is valid for exactly one
-/// message under one key.
+/// Verification is libsodium's `crypto_sign_verify_detached` (`docs/PROTOCOL.md` §1
+/// "Signature verification rules"): it refuses a non-canonical or small-order key, a
+/// non-canonical or small-order R, and S ≥ L, then checks [S]B − [k]A = R byte for byte
+/// without the cofactor. So the identity-key forgery that OpenSSL accepts for every message
+/// is refused, and no signature can be rewritten into a second valid one (S + L).
 public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
     public static let byteCount = 32
     public let bytes: [UInt8]

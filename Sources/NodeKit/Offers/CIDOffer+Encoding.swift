@@ -23,7 +23,8 @@ extension CIDOffer {
         e.writeField("provider", bytes: provider.bytes)
     }
 
-    /// Decodes an offer, enforcing size limits and field shapes. Does not verify it.
+    /// Decodes an offer, enforcing size limits, field shapes and distinct Piece CIDs.
+    /// Does not verify it.
     public init(encoded bytes: [UInt8]) throws(OfferError) {
         try self.init(cbor: try OfferFields.decode(bytes, limit: OfferLimits.maxEncodedOffer, what: "an offer"))
     }
@@ -40,6 +41,7 @@ extension CIDOffer {
             throw .cidCount(count, limit: OfferLimits.maxCIDsPerOffer)
         }
         for i in 0..<count where cids[i * MerkleTree.nodeSize + 31] & 0xc0 != 0 { throw .invalidPieceCID(index: i) }
+        try CIDOffer.rejectDuplicates(flatCommitments: cids)
         self.init(
             provider: try f.publicKey("provider"), flatCommitments: cids, terms: try f.terms(),
             root: try f.bytes("root", count: MerkleTree.nodeSize), signature: try f.signature("sig"))

@@ -22,16 +22,31 @@ public struct CIDOffer: Hashable, Sendable {
         self.signature = signature
     }
 
-    /// Builds and signs an offer for `pieceCIDs` (1…128 of them).
+    /// Builds and signs an offer for `pieceCIDs` (1…128 distinct ones).
     public static func sign(pieceCIDs: [PieceCID], terms: OfferTerms, by keyPair: KeyPair) throws(OfferError) -> CIDOffer {
         guard !pieceCIDs.isEmpty, pieceCIDs.count <= OfferLimits.maxCIDsPerOffer else {
             throw .cidCount(pieceCIDs.count, limit: OfferLimits.maxCIDsPerOffer)
         }
         let leaves = pieceCIDs.flatMap(\.commitment)
+        try rejectDuplicates(flatCommitments: leaves)
         let root = MerkleTree.root(flatLeaves: leaves)
         let message = OfferSigning.signedBytes(provider: keyPair.publicKey, root: root, leafCount: pieceCIDs.count, terms: terms)
         return CIDOffer(
             provider: keyPair.publicKey, flatCommitments: leaves, terms: terms, root: root, signature: keyPair.sign(message))
+    }
+
+    /// Refuses a commitment list that names one Piece CID twice: its proofs would be
+    /// ambiguous (two positions for one CID) and a gateway would cache it twice.
+    static func rejectDuplicates(flatCommitments: [UInt8]) throws(OfferError) {
+        var firstIndex: [[UInt8]: Int] = [:]
+        for (i, start) in stride(from: 0, to: flatCommitments.count, by: MerkleTree.nodeSize).enumerated() {
+            let commitment = Array(flatCommitments[start..<start + MerkleTree.nodeSize])
+            if let first = firstIndex[commitment] {
+                let cid = (try? PieceCID(commitment: commitment))?.description ?? Hex.encode(commitment)
+                throw .duplicatePieceCID(cid, first: first, second: i)
+            }
+            firstIndex[commitment] = i
+        }
     }
 
     public var cidCount: Int { flatCommitments.count / MerkleTree.nodeSize }
@@ -55,8 +70,10 @@ public struct CIDOffer: Hashable, Sendable {
     /// SHA-256 of the signed bytes: the name gateways acknowledge.
     public var id: [UInt8] { OfferSigning.offerID(signedBytes: signedBytes) }
 
-    /// Rebuilds the Merkle root from the Piece CIDs and checks the provider's signature.
+    /// Checks the Piece CIDs are distinct, rebuilds the Merkle root from them and checks
+    /// the provider's signature.
     public func verifyIntegrity() throws(OfferError) {
+        try CIDOffer.rejectDuplicates(flatCommitments: flatCommitments)
         let computed = MerkleTree.root(flatLeaves: flatCommitments)
         guard computed == root else { throw .rootMismatch(claimed: Hex.encode(root), computed: Hex.encode(computed)) }
         guard provider.verify(signature, over: signedBytes) else { throw .badSignature(provider: providerID) }

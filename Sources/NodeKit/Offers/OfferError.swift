@@ -9,6 +9,8 @@ public enum OfferError: Error, Equatable, Sendable, CustomStringConvertible {
     case cidCount(Int, limit: Int)
     /// A listed commitment cannot be a Piece CID (its top two bits are set).
     case invalidPieceCID(index: Int)
+    /// The offer lists the same Piece CID twice, at positions `first` and `second`.
+    case duplicatePieceCID(String, first: Int, second: Int)
     /// The Piece CIDs do not hash to the root the offer carries.
     case rootMismatch(claimed: String, computed: String)
     /// The signature does not verify under the provider key for these fields.
@@ -30,6 +32,8 @@ public enum OfferError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooLarge(let what, let bytes, let limit): return "\(what) is \(bytes) bytes, over the \(limit)-byte limit"
         case .cidCount(let n, let limit): return "an offer must list 1 to \(limit) Piece CIDs, this one lists \(n)"
         case .invalidPieceCID(let i): return "entry \(i) is not a Piece CID commitment (its top two bits are set)"
+        case .duplicatePieceCID(let cid, let first, let second):
+            return "Piece CID \(cid) is listed twice (entries \(first) and \(second)); list each Piece CID once per offer"
         case .rootMismatch(let claimed, let computed):
             return "Merkle root mismatch: the Piece CIDs hash to \(computed) but the offer claims \(claimed); the CID list or root was altered"
         case .badSignature(let provider):
