@@ -70,9 +70,10 @@ def main():
         "tens of MiB, ragged": rng.randbytes(23 * 1024 * 1024 + 12345),
         "zeros, repeated chunks": bytes(3 * CHUNK + 7),
     }
-    for name, data in shapes.items():
+    for number, (name, data) in enumerate(shapes.items()):
         path = os.path.join(work, "in.bin")
-        car = os.path.join(work, "out.car")
+        # A fresh CAR path per shape: filtop refuses to replace an existing file without --force.
+        car = os.path.join(work, f"out-{number}.car")
         with open(path, "wb") as f:
             f.write(data)
         report = json.loads(run(filtop, "import", path, "--json", "--car", car, "--data-dir", data_dir))
