@@ -41,7 +41,7 @@ public final class ManualClock: NodeClock {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
                 let (resumeNow, watchers) = state.withLock { s -> (Bool, [CheckedContinuation<Void, Never>]) in
-                    let deadline = s.now.addingTimeInterval(duration.timeInterval)
+                    let deadline = s.now.addingTimeInterval(duration.seconds)
                     if deadline <= s.now || Task.isCancelled { return (true, []) }
                     s.sleepers[id] = Sleeper(deadline: deadline, continuation: c)
                     return (false, s.satisfiedWatchers())
@@ -57,7 +57,7 @@ public final class ManualClock: NodeClock {
     /// Moves the clock on by `duration`, waking every sleeper whose deadline has come.
     public func advance(by duration: Duration) {
         let due = state.withLock { s -> [CheckedContinuation<Void, Error>] in
-            s.now = s.now.addingTimeInterval(duration.timeInterval)
+            s.now = s.now.addingTimeInterval(duration.seconds)
             let ready = s.sleepers.filter { $0.value.deadline <= s.now }
             for id in ready.keys { s.sleepers.removeValue(forKey: id) }
             return ready.values.sorted { $0.deadline < $1.deadline }.map(\.continuation)

@@ -258,12 +258,6 @@ public struct ControlImportProgress: WireMessage, Hashable {
     }
 }
 
-extension Date {
-    /// Unix milliseconds, 0 for times before 1970.
-    var unixMillis: UInt64 { UInt64(max(0, (timeIntervalSince1970 * 1000).rounded())) }
-    init(unixMillis: UInt64) { self.init(timeIntervalSince1970: Double(unixMillis) / 1000) }
-}
-
 extension MessageFields {
     func count(_ key: String) throws(WireError) -> Int {
         let v = try unsigned(key)
@@ -296,10 +290,4 @@ extension MessageFields {
         if value(key) == .null { return nil }
         return try text(key, maxLength: maxLength)
     }
-}
-
-extension Date {
-    /// This time to the millisecond — the precision of the control protocol — so an
-    /// in-process console and a remote one see equal values.
-    var toMillis: Date { Date(unixMillis: unixMillis) }
 }

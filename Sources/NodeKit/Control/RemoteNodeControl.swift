@@ -90,7 +90,7 @@ public final class RemoteNodeControl: NodeControl {
     }
 
     public func eventPage(after: UInt64, wait: Duration) async throws -> [NodeEvent] {
-        let millis = UInt64(max(0, min(wait.timeInterval * 1000, Double(ControlEventsRequest.maxWaitMillis))))
+        let millis = UInt64(max(0, min(wait.seconds * 1000, Double(ControlEventsRequest.maxWaitMillis))))
         return try await call(ControlEventsRequest(after: after, waitMillis: millis), expecting: ControlEvents.self,
                               timeout: wait + .seconds(30)).events
     }

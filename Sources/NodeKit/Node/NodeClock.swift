@@ -22,8 +22,3 @@ public struct SystemClock: NodeClock {
     public var now: Date { Date() }
     public func sleep(for duration: Duration) async throws { try await Task.sleep(for: duration) }
 }
-
-extension Duration {
-    /// The duration in seconds, as a `TimeInterval`.
-    public var timeInterval: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
