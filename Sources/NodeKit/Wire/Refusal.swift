@@ -33,11 +33,8 @@ public struct Refusal: WireMessage, Error, Hashable, CustomStringConvertible {
 public enum RefusalCode: String, Sendable, CaseIterable {
     /// The session's key is not one of the node's admin keys.
     case notAdmin
-    /// Register requests sent to a node without the register role.
-    case notARegister
-    /// Establishment requests sent to a node without the gateway role.
-    case notAGateway
-    /// No service of this node answers that message type.
+    /// No service of this node answers that message type (a role's request sent to a
+    /// node without that role, say).
     case notServed
     /// The request did not decode or broke the protocol.
     case invalidMessage
