@@ -138,7 +138,7 @@ struct NodeCommand: AsyncParsableCommand {
         }
 
         private func line(_ e: NodeEvent, _ formatter: ISO8601DateFormatter) -> String {
-            "\(e.sequence) \(formatter.string(from: e.time)) \(e.level.name) \(e.kind.rawValue) \(e.message)"
+            "\(e.sequence) \(formatter.string(from: e.time)) \(e.level.rawValue) \(e.kind.rawValue) \(e.message)"
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NodeKitTesting
 import Testing
 @testable import NodeKit
 
@@ -39,17 +40,9 @@ import Testing
     @Test func dialingANodeThatIsDownSaysSoPlainly() async throws {
         // A port held bound but not listening: connecting is refused, and no other test
         // can take the port meanwhile (a released port could be reused at once).
-        let held = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(held) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(held, $0, length) == 0 && getsockname(held, $0, &length) == 0 }
-        }
-        try #require(bound)
-        let port = Int(UInt16(bigEndian: address.sin_port))
+        let held = try #require(LoopbackSocket(listening: false))
+        defer { held.close() }
+        let port = held.port
         let error = await #expect(throws: NetworkError.self) {
             _ = try await RPCClient.connect(host: "127.0.0.1", port: port, identity: KeyPair(), expectedPeer: nil)
         }
@@ -60,19 +53,9 @@ import Testing
     /// A dial whose handshake never completes (the listener accepts and stays silent)
     /// fails with a typed timeout and leaves no socket behind: the listener reads EOF.
     @Test func aFailedHandshakeClosesTheDialledSocket() async throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, length) == 0 && listen(listener, 4) == 0 && getsockname(listener, $0, &length) == 0
-            }
-        }
-        try #require(bound, "could not open a listening socket: errno \(errno)")
-        let port = Int(UInt16(bigEndian: addr.sin_port))
+        let socket = try #require(LoopbackSocket(listening: true), "could not open a listening socket: errno \(errno)")
+        defer { socket.close() }
+        let (listener, port) = (socket.descriptor, socket.port)
         await #expect(throws: NetworkError.timedOut("establishing a secure session with 127.0.0.1:\(port)")) {
             _ = try await RPCClient.connect(host: "127.0.0.1", port: port, identity: KeyPair(), expectedPeer: nil,
                                             timeout: .milliseconds(200))

@@ -1,20 +1,11 @@
 import Foundation
+import NodeKitTesting
 import Testing
 
 /// Headless nodes started with `filtop node run`, over loopback, driven by the CLI.
 @Suite(.serialized) struct NodeCLITests {
     /// A free loopback port (bound and released; the small race is acceptable in tests).
-    private static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
+    private static func freePort() -> Int { LoopbackSocket.freePort() ?? 0 }
 
     private static func start(_ args: [String], log: String) throws -> Process {
         let p = Process()

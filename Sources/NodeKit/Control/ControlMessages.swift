@@ -186,7 +186,7 @@ public struct ControlEvents: WireMessage, Equatable {
     public var body: CBOR {
         .map(["events": .array(events.map {
             .map([
-                "seq": .unsigned($0.sequence), "time_ms": .unsigned($0.time.unixMillis), "level": .text($0.level.name),
+                "seq": .unsigned($0.sequence), "time_ms": .unsigned($0.time.unixMillis), "level": .text($0.level.rawValue),
                 "kind": .text($0.kind.rawValue), "source": .text($0.source.prefix(utf8Bytes: 128)),
                 "text": .text($0.message.prefix(utf8Bytes: Self.maxTextLength)),
             ])
@@ -198,7 +198,7 @@ public struct ControlEvents: WireMessage, Equatable {
         for item in try f.list("events", max: Self.maxEvents) {
             let e = try MessageFields(item, "ControlEvents.events[]", keys: ["seq", "time_ms", "level", "kind", "source", "text"])
             let levelName = try e.text("level", maxLength: 16)
-            guard let level = NodeEvent.Level.allCases.first(where: { $0.name == levelName }) else {
+            guard let level = NodeEvent.Level(rawValue: levelName) else {
                 throw .invalidMessage("ControlEvents.events[].level '\(levelName)' is not a level")
             }
             out.append(NodeEvent(

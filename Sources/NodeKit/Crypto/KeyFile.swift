@@ -77,7 +77,11 @@ public enum KeyFile {
     public static func publicKey(at path: String) throws(CryptoError) -> PublicKey {
         var raw = try readChecked(path)
         defer { Sodium.wipe(&raw) }
-        let fields = try parse(raw, path: path)
+        return try storedPublicKey(try parse(raw, path: path), path: path)
+    }
+
+    /// The file's `public-key` line as a key.
+    private static func storedPublicKey(_ fields: Fields, path: String) throws(CryptoError) -> PublicKey {
         guard let pkHex = fields.text("public-key"), let pkBytes = Hex.decode(pkHex),
               let publicKey = try? PublicKey(bytes: pkBytes) else {
             throw .invalidKeyFile(path: path, reason: "missing or malformed 'public-key' line")
@@ -91,10 +95,7 @@ public enum KeyFile {
         var raw = try readChecked(path)
         defer { Sodium.wipe(&raw) }
         let fields = try parse(raw, path: path)
-        guard let pkHex = fields.text("public-key"), let pkBytes = Hex.decode(pkHex),
-              let publicKey = try? PublicKey(bytes: pkBytes) else {
-            throw .invalidKeyFile(path: path, reason: "missing or malformed 'public-key' line")
-        }
+        let publicKey = try storedPublicKey(fields, path: path)
         var seed: [UInt8]
         switch fields.text("encryption") {
         case "none":

@@ -40,7 +40,8 @@ public final class Devnet: Sendable {
     public var registerID: NodeID { register.node.identity.publicKey.nodeID }
 
     /// Starts (creating on first use) the devnet in `directory` with `gateways` gateways
-    /// and `providers` providers, and waits until each has published its record.
+    /// and `providers` providers; each has published its record when this returns (a
+    /// node's start includes its first register sync).
     public static func start(
         directory: String, gateways: Int, providers: Int, clients: Int = 0, host: String = "127.0.0.1", transport: any Transport = TCPTransport(),
         clock: any NodeClock = SystemClock(), refreshSeconds: Int = 30
@@ -81,9 +82,6 @@ public final class Devnet: Sendable {
             throw error
         }
         started.sort { $0.name < $1.name }
-        await withTaskGroup(of: Void.self) { group in
-            for member in started { group.addTask { await member.node.syncWithRegister() } }
-        }
         return Devnet(directory: directory, register: register, members: started)
     }
 

@@ -28,35 +28,7 @@ public struct JournalLogHandler: LogHandler {
         var all = metadata.merging(event.metadata ?? [:]) { $1 }
         let kind = all.removeValue(forKey: Self.kindKey).flatMap { NodeEvent.Kind(rawValue: "\($0)") } ?? .log
         if !all.isEmpty { text += " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
-        journal.append(NodeEvent(time: Date(), level: NodeEvent.Level(event.level), kind: kind, source: label, message: text))
-    }
-}
-
-extension NodeEvent.Level {
-    init(_ level: Logger.Level) {
-        switch level {
-        case .trace: self = .trace
-        case .debug: self = .debug
-        case .info: self = .info
-        case .notice: self = .notice
-        case .warning: self = .warning
-        case .error: self = .error
-        case .critical: self = .critical
-        }
-    }
-}
-
-extension Logger.Level {
-    init(_ level: NodeEvent.Level) {
-        switch level {
-        case .trace: self = .trace
-        case .debug: self = .debug
-        case .info: self = .info
-        case .notice: self = .notice
-        case .warning: self = .warning
-        case .error: self = .error
-        case .critical: self = .critical
-        }
+        journal.append(NodeEvent(time: Date(), level: event.level, kind: kind, source: label, message: text))
     }
 }
 

@@ -1,16 +1,12 @@
 import Foundation
+import Logging
 
 /// One entry of a node's event journal: what happened, when, how seriously, and its
 /// place in the journal's sequence (1, 2, 3, … with no gaps while the node runs).
 public struct NodeEvent: Sendable, Equatable {
-    /// Severity, mirroring swift-log's levels.
-    public enum Level: Int, Sendable, Comparable, CaseIterable {
-        case trace, debug, info, notice, warning, error, critical
-        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
-
-        /// The name used on the wire and in logs.
-        public var name: String { String(describing: self) }
-    }
+    /// Severity: swift-log's levels (`trace` … `critical`, ordered), whose raw values are
+    /// the names used on the wire.
+    public typealias Level = Logger.Level
 
     /// What the event is about. Roles add kinds as they arrive (deal, channel, offer).
     public enum Kind: String, Sendable, CaseIterable {

@@ -25,6 +25,6 @@ public struct NodeContext: Sendable {
 
     /// Logs an event of `kind`; the node's logger appends it to the journal.
     public func note(_ level: NodeEvent.Level, _ kind: NodeEvent.Kind, _ message: String) {
-        logger.log(level: Logger.Level(level), "\(message)", metadata: [JournalLogHandler.kindKey: .string(kind.rawValue)])
+        logger.log(level: level, "\(message)", metadata: [JournalLogHandler.kindKey: .string(kind.rawValue)])
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 
 /// A node's side of its register: publishes the node's signed record, keeps the local
 /// copy of the register fresh, and (for clients) re-establishes with the gateways it
-/// lists. Runs every `refresh_seconds`; after a failure it retries sooner (1 s, 2 s,
-/// 4 s, … up to the interval) and the node keeps working from the local copy.
+/// lists. Runs when the node starts and then every `refresh_seconds`; after a failure it
+/// retries sooner (1 s, 2 s, 4 s, … up to the interval) and the node keeps working from
+/// the local copy.
 public final class RegisterSync: NodeService {
     private let context: NodeContext
     private let localCopy: RegisterStore
@@ -22,15 +23,19 @@ public final class RegisterSync: NodeService {
         establishment = context.roles.contains(.client) ? GatewayEstablishment(context: context, peers: peers) : nil
     }
 
+    /// Syncs once before returning — so a started node has published its record and,
+    /// as a client, established with the gateways — then refreshes in the background.
     public func start() async {
         guard !context.config.register.address.isEmpty else { return }
         let interval = context.config.register.refreshSeconds
+        let first = await sync()
         let task = Task { [self] in
+            var synced = first
             var retry = 1
             while !Task.isCancelled {
-                let synced = await sync()
                 retry = synced ? 1 : min(retry * 2, interval)
                 do { try await context.clock.sleep(for: .seconds(synced ? interval : retry)) } catch { return }
+                synced = await sync()
             }
         }
         loop.withLock { $0 = task }

@@ -31,17 +31,13 @@ enum OperatorNode {
         }
         let node = try Node(directory: dir, identity: identity, config: config, journal: journal)
         do {
-            try await node.start()
-            // On the embedded devnet the register is a loopback away: sync once before the
-            // console opens, so its first frame already shows the market.
-            if devnet != nil { await node.syncWithRegister() }
+            try await node.start()  // includes the first register sync: the first frame shows the market
             return node
         } catch {
             let configured = config.node.listen
             config.node.listen = "127.0.0.1:0"
             let fallback = try Node(directory: dir, identity: identity, config: config, journal: journal)
             try await fallback.start()
-            if devnet != nil { await fallback.syncWithRegister() }
             fallback.context.note(.warning, .log, "cannot listen on \(configured) (\(error)); listening on \(fallback.listenAddress?.description ?? "?") instead")
             return fallback
         }
