@@ -14,12 +14,12 @@ final class PeersView: ConsoleView {
     private var agesAt = Date.distantPast
     private let staleAfter: TimeInterval
     private(set) var table = Table(columns: [
-        TableColumn("NODE ID", width: .flexible(min: 16), cutMiddle: true),
-        TableColumn("ROLES", width: .fixed(16)),
+        TableColumn("NODE ID", width: .flexible(min: 14), cutMiddle: true),
+        TableColumn("ROLES", width: .fixed(14)),
         TableColumn("ADDRESS", width: .flexible(min: 12)),
         TableColumn("REGION", width: .fixed(8)),
         TableColumn("LAST SEEN", width: .fixed(10), alignRight: true),
-        TableColumn("RTT", width: .fixed(8), alignRight: true),
+        TableColumn("RTT", width: .fixed(7), alignRight: true),
         TableColumn("STATE", width: .fixed(5)),
     ], sortColumn: 0)
 
