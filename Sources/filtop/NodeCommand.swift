@@ -14,7 +14,7 @@ struct NodeCommand: AsyncParsableCommand {
             commandName: "init", abstract: "Create the node's key, an admin key and config.toml (keeps existing keys).")
         @OptionGroup var data: DataOptions
         @Option(help: "host:port to listen on (port 0: any free port).") var listen = "127.0.0.1:7420"
-        @Option(help: "Comma-separated roles: client, gateway, provider, register.") var roles = "client,gateway,provider"
+        @Option(help: "Comma-separated roles: client, gateway, ledger, provider, register.") var roles = "client,gateway,provider"
         @Option(help: "host:port of the register.") var register: String?
         @Option(name: .customLong("register-id"), help: "The register's node ID (fid…).") var registerID: String?
         @Option(help: "Region name published in the node record.") var region = "local"

@@ -198,7 +198,7 @@ import Testing
 }
 
 /// A node whose imports fail the way the blockstore's do: naming the file.
-struct FailingImportControl: NodeControl {
+struct FailingImportControl: PaymentlessControl {
     struct DirectoryError: Error, CustomStringConvertible {
         let path: String
         var description: String { "cannot read (it is a directory) \(path): Is a directory" }

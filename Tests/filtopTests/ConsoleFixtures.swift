@@ -5,7 +5,7 @@ import TermUI
 @testable import filtop
 
 /// A node that never changes: fixed identity, pieces and peers, for deterministic screens.
-struct FixedNodeControl: NodeControl {
+struct FixedNodeControl: PaymentlessControl {
     static let started = Date(timeIntervalSince1970: 1_700_000_000)
     var peers = RegisterPeers.notConfigured
 

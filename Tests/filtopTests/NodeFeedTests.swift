@@ -5,7 +5,7 @@ import Testing
 @testable import filtop
 
 /// A node whose content revision the test moves, counting how often its pieces are listed.
-final class RevisionNodeControl: NodeControl {
+final class RevisionNodeControl: PaymentlessControl {
     let state = Mutex((revision: Int64(1), listings: 0, pieces: Array(FixedNodeControl.pieces.prefix(3))))
 
     func status() async throws -> NodeStatus {

@@ -58,6 +58,35 @@ public struct ControlHandlers: Sendable {
             let p = try await control.importProgress(of: request.path)
             return ControlImportProgress(done: p?.done ?? 0, total: p?.total ?? 0)
         }
+        router.on(ControlPaymentRequest.self) { request, peer in
+            try requireAdmin(peer)
+            return try await answer(request)
+        }
+    }
+
+    private func answer(_ r: ControlPaymentRequest) async throws -> ControlPaymentAnswer {
+        switch r.action {
+        case .channels: return ControlPaymentAnswer(channels: try await control.channels())
+        case .channel: return ControlPaymentAnswer(channels: [try await control.channel(try r.required(r.channel, "channel"))])
+        case .addFunds: return ControlPaymentAnswer(channels: [try await control.addFunds(peer: try r.required(r.peer, "peer"), amount: r.amount)])
+        case .voucherCreate:
+            let made = try await control.createVoucher(channel: try r.required(r.channel, "channel"), amount: r.amount, lane: r.lane, send: r.send)
+            return ControlPaymentAnswer(vouchers: [made.voucher], receipt: made.receipt)
+        case .voucherCheck:
+            return ControlPaymentAnswer(amount: try await control.checkVoucher(channel: try r.required(r.channel, "channel"), voucher: try r.required(r.voucher, "voucher")))
+        case .voucherAdd:
+            return ControlPaymentAnswer(amount: try await control.addVoucher(channel: try r.required(r.channel, "channel"), voucher: try r.required(r.voucher, "voucher")))
+        case .voucherList: return ControlPaymentAnswer(vouchers: try await control.vouchers(channel: try r.required(r.channel, "channel")))
+        case .voucherBestSpendable: return ControlPaymentAnswer(vouchers: try await control.bestSpendable(channel: try r.required(r.channel, "channel")))
+        case .voucherSubmit:
+            return ControlPaymentAnswer(count: UInt64(try await control.submitVoucher(channel: try r.required(r.channel, "channel"), voucher: r.voucher)))
+        case .settle: return ControlPaymentAnswer(channels: [try await control.settle(try r.required(r.channel, "channel"))])
+        case .collect: return ControlPaymentAnswer(channels: [try await control.collect(try r.required(r.channel, "channel"))])
+        case .ledgerStatus: return ControlPaymentAnswer(status: try await control.ledgerStatus())
+        case .ledgerAccounts: return ControlPaymentAnswer(accounts: try await control.ledgerAccounts())
+        case .ledgerAccount: return ControlPaymentAnswer(accounts: [try await control.ledgerAccount()])
+        case .faucet: return ControlPaymentAnswer(accounts: [try await control.faucet(account: try r.required(r.peer, "peer"), amount: r.amount)])
+        }
     }
 }
 

@@ -7,15 +7,17 @@ import Foundation
 /// Blocking work (SQLite reads, imports) runs on a private concurrent queue, never on the
 /// caller's thread or Swift's cooperative pool.
 public final class ControlService: NodeControl, NodeService {
-    private let context: NodeContext
+    let context: NodeContext
     private let peers: PeerTable
+    let payments: Payments
     private let startedAt: Date
     private let imports = ImportProgressTable()
     private let work = DispatchQueue(label: "filtop.control", qos: .userInitiated, attributes: .concurrent)
 
-    public init(context: NodeContext, peers: PeerTable) {
+    public init(context: NodeContext, peers: PeerTable, payments: Payments) {
         self.context = context
         self.peers = peers
+        self.payments = payments
         startedAt = context.clock.now.toMillis
     }
 

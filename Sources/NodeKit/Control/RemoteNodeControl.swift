@@ -37,7 +37,7 @@ public final class RemoteNodeControl: NodeControl {
         await open?.close()
     }
 
-    private func call<Request: WireMessage, Answer: WireMessage>(_ request: Request, expecting: Answer.Type,
+    func call<Request: WireMessage, Answer: WireMessage>(_ request: Request, expecting: Answer.Type,
                                                                   timeout: Duration = .seconds(30)) async throws -> Answer {
         let current: any PeerSession
         if let open = session.withLock({ $0 }) {

@@ -18,6 +18,8 @@ public struct NodeEvent: Sendable, Equatable {
         case register
         /// Content was imported or removed.
         case content
+        /// A payment channel changed: created, funded, a voucher sent or received, settled, collected.
+        case channel
     }
 
     /// Position in the journal; 0 until the journal appends it.

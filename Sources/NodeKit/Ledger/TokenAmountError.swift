@@ -26,3 +26,7 @@ public enum TokenAmountError: Error, Equatable, Sendable, CustomStringConvertibl
         }
     }
 }
+
+extension TokenAmountError: RefusalConvertible {
+    public var refusal: Refusal { Refusal(.invalidMessage, description) }
+}

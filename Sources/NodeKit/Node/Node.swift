@@ -5,8 +5,8 @@ import Logging
 /// handlers into the router, listens, and starts and stops them. It does nothing else —
 /// every message, table and event belongs to a service.
 ///
-/// Services by role: `ControlService` (always; admin-only over the wire), `RegisterService`
-/// (register), `EstablishmentService` (gateway), `RegisterSync` (any node with a register
+/// Services by role: `ControlService` (always; admin-only over the wire), `Payments`
+/// (always; with the ledger's service under the `ledger` role), `RegisterService` (register), `EstablishmentService` (gateway), `RegisterSync` (any node with a register
 /// configured; it also establishes with gateways when the node is a client).
 public final class Node: Sendable {
     public let context: NodeContext
@@ -15,6 +15,8 @@ public final class Node: Sendable {
     /// What establishment measured of the gateways.
     public let peers: PeerTable
     public let router: RequestRouter
+    /// Channels, vouchers and the ledger.
+    public let payments: Payments
     private let services: [any NodeService]
     private let registerSync: RegisterSync
     private let listener = Locked<(any Listener)?>(nil)
@@ -39,8 +41,13 @@ public final class Node: Sendable {
             transport: transport, journal: journal, logger: logger, listenAddress: Locked(nil))
         peers = PeerTable()
         router = RequestRouter(logger: logger)
-        control = ControlService(context: context, peers: peers)
-        var services: [any NodeService] = [control]
+        let localLedger = context.roles.contains(.ledger)
+            ? try DevnetLedger(database: context.blockstore.database, clock: clock, epochMillis: UInt64(config.ledger.epochMillis),
+                               settleDelay: UInt64(config.ledger.settleDelay))
+            : nil
+        payments = Payments(context: context, localLedger: localLedger)
+        control = ControlService(context: context, peers: peers, payments: payments)
+        var services: [any NodeService] = [control, payments]
         if context.roles.contains(.register) { services.append(RegisterService(context: context)) }
         if context.roles.contains(.gateway) { services.append(EstablishmentService(context: context)) }
         registerSync = RegisterSync(context: context, peers: peers)

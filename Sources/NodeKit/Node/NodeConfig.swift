@@ -53,6 +53,30 @@ public struct NodeConfig: Codable, Equatable, Sendable {
         }
     }
 
+    public struct LedgerSection: Codable, Equatable, Sendable {
+        /// `host:port` of the ledger node; empty: the node with the `ledger` role in the
+        /// register's list (or this node's own ledger when it has that role).
+        public var address: String = ""
+        /// The ledger node's ID (`fid…`), required with `address`.
+        public var nodeID: String = ""
+        /// For a node with the `ledger` role: milliseconds per epoch.
+        public var epochMillis: Int = 1000
+        /// For a node with the `ledger` role: epochs from a settle to the earliest collect.
+        public var settleDelay: Int = 60
+
+        enum CodingKeys: String, CodingKey { case address, nodeID = "node_id", epochMillis = "epoch_ms", settleDelay = "settle_delay" }
+
+        public init() {}
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            address = try c.decodeIfPresent(String.self, forKey: .address) ?? address
+            nodeID = try c.decodeIfPresent(String.self, forKey: .nodeID) ?? nodeID
+            epochMillis = try c.decodeIfPresent(Int.self, forKey: .epochMillis) ?? epochMillis
+            settleDelay = try c.decodeIfPresent(Int.self, forKey: .settleDelay) ?? settleDelay
+        }
+    }
+
     public struct AdminSection: Codable, Equatable, Sendable {
         /// Node IDs of the keys allowed to control this node remotely.
         public var keys: [String] = []
@@ -66,6 +90,7 @@ public struct NodeConfig: Codable, Equatable, Sendable {
 
     public var node = NodeSection()
     public var register = RegisterSection()
+    public var ledger = LedgerSection()
     public var admin = AdminSection()
 
     public init() {}
@@ -74,10 +99,11 @@ public struct NodeConfig: Codable, Equatable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         node = try c.decodeIfPresent(NodeSection.self, forKey: .node) ?? NodeSection()
         register = try c.decodeIfPresent(RegisterSection.self, forKey: .register) ?? RegisterSection()
+        ledger = try c.decodeIfPresent(LedgerSection.self, forKey: .ledger) ?? LedgerSection()
         admin = try c.decodeIfPresent(AdminSection.self, forKey: .admin) ?? AdminSection()
     }
 
-    enum CodingKeys: String, CodingKey { case node, register, admin }
+    enum CodingKeys: String, CodingKey { case node, register, ledger, admin }
 
     /// Parses and validates a config file's text.
     public static func parse(_ text: String, path: String = "config.toml") throws -> NodeConfig {
@@ -99,6 +125,7 @@ public struct NodeConfig: Codable, Equatable, Sendable {
         [
             "node": ["listen": .string, "roles": .array, "region": .string, "country": .string, "payment_address": .string, "record_ttl": .int],
             "register": ["address": .string, "node_id": .string, "refresh_seconds": .int],
+            "ledger": ["address": .string, "node_id": .string, "epoch_ms": .int, "settle_delay": .int],
             "admin": ["keys": .array],
         ]
     }
@@ -127,13 +154,18 @@ public struct NodeConfig: Codable, Equatable, Sendable {
     /// `refresh_seconds`: from a second to a day.
     public static let refreshSecondsRange = 1...86_400
 
+    /// `epoch_ms`: from a tenth of a second to a minute.
+    public static let epochMillisRange = 100...60_000
+    /// `settle_delay`: up to a million epochs (11½ days at one a second).
+    public static let settleDelayRange = 0...1_000_000
+
     /// Checks every value, naming the first bad one.
     public func validate(path: String) throws {
         do { _ = try NodeAddress(node.listen, allowingPortZero: true) } catch {
             throw NodeError.invalidConfig(path: path, reason: "node.listen: \(error)")
         }
         for r in node.roles where NodeRecord.Role(rawValue: r) == nil {
-            throw NodeError.invalidConfig(path: path, reason: "node.roles: unknown role '\(r)' (client, gateway, provider, register)")
+            throw NodeError.invalidConfig(path: path, reason: "node.roles: unknown role '\(r)' (client, gateway, ledger, provider, register)")
         }
         guard Self.recordTTLRange.contains(node.recordTTL) else {
             throw NodeError.invalidConfig(
@@ -157,6 +189,20 @@ public struct NodeConfig: Codable, Equatable, Sendable {
             throw NodeError.invalidConfig(
                 path: path,
                 reason: "register.refresh_seconds must be \(Self.refreshSecondsRange.lowerBound)…\(Self.refreshSecondsRange.upperBound) (got \(register.refreshSeconds))")
+        }
+        if !ledger.address.isEmpty || !ledger.nodeID.isEmpty {
+            do { _ = try NodeAddress(ledger.address) } catch {
+                throw NodeError.invalidConfig(path: path, reason: "ledger.address: \(error) (set both address and node_id, or neither)")
+            }
+            do { _ = try NodeID(ledger.nodeID) } catch {
+                throw NodeError.invalidConfig(path: path, reason: "ledger.node_id: \(error) (set both address and node_id, or neither)")
+            }
+        }
+        guard Self.epochMillisRange.contains(ledger.epochMillis) else {
+            throw NodeError.invalidConfig(path: path, reason: "ledger.epoch_ms must be \(Self.epochMillisRange.lowerBound)…\(Self.epochMillisRange.upperBound) (got \(ledger.epochMillis))")
+        }
+        guard Self.settleDelayRange.contains(ledger.settleDelay) else {
+            throw NodeError.invalidConfig(path: path, reason: "ledger.settle_delay must be \(Self.settleDelayRange.lowerBound)…\(Self.settleDelayRange.upperBound) epochs (got \(ledger.settleDelay))")
         }
         for k in admin.keys {
             do { _ = try NodeID(k) } catch { throw NodeError.invalidConfig(path: path, reason: "admin.keys: \(error)") }

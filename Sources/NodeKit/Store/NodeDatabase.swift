@@ -56,6 +56,23 @@ public final class NodeDatabase: Sendable {
         try connection.write(body)
     }
 
+    /// Like `write`, but the commit is flushed to the disk (SQLite `synchronous = FULL`)
+    /// before this returns: for what the node promises a peer it has kept (an
+    /// acknowledged voucher, an applied ledger message), which must outlive a power cut,
+    /// not only a killed process.
+    func writeDurably<T>(_ body: (Database) throws -> T) throws -> T {
+        try connection.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            var result: T?
+            try db.inTransaction {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
     /// Gives back the page caches of every connection (SQLite refills them on demand), for
     /// a front end that listed many rows once and does not need them kept in memory.
     public func releaseMemory() {

@@ -9,6 +9,7 @@ enum Schema {
     static let features: [[StoreMigration]] = [
         Blockstore.migrations,
         RegisterStore.migrations,
+        DevnetLedger.migrations,
     ]
 
     static var migrator: DatabaseMigrator {

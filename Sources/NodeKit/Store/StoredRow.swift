@@ -62,6 +62,20 @@ struct StoredRow {
 
     func size(_ column: String) throws -> UInt64 { UInt64(try integer(column)) }
 
+    /// An amount stored as the decimal text of its attoFIL (SQLite integers stop at 2^63).
+    func amount(_ column: String) throws -> TokenAmount {
+        let text = try self.text(column)
+        guard let atto = UInt128(text), let amount = try? TokenAmount(attoFIL: atto) else {
+            throw corrupt(column, "holds '\(text.prefix(40))' where an attoFIL amount was expected")
+        }
+        return amount
+    }
+
+    /// An optional whole number (NULL is nil).
+    func optionalInteger(_ column: String) throws -> Int64? {
+        value(column).isNull ? nil : try integer(column)
+    }
+
     /// A time stored as `StoredTime` (integer Unix milliseconds).
     func time(_ column: String) throws -> Date {
         StoredTime.date(milliseconds: try integer(column))

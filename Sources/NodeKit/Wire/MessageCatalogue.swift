@@ -11,6 +11,10 @@ public enum MessageCatalogue {
         ControlStatusRequest.self, ControlStatus.self, ControlEventsRequest.self, ControlEvents.self,
         ControlPiecesRequest.self, ControlPieces.self, ControlPeersRequest.self, ControlPeers.self,
         ControlImportRequest.self, ControlImported.self, ControlImportProgressRequest.self, ControlImportProgress.self,
+        ControlPaymentRequest.self, ControlPaymentAnswer.self,
+        LedgerStatusRequest.self, LedgerStatusInfo.self, LedgerAccountRequest.self, LedgerAccountInfo.self, LedgerAccountsRequest.self,
+        LedgerAccounts.self, LedgerChannelRequest.self, LedgerChannelInfo.self, LedgerSubmit.self, LedgerApplied.self, LedgerFaucetRequest.self,
+        PaymentVoucher.self, VoucherReceipt.self,
     ]
 
     private static let byType: [MessageType: any WireMessage.Type] = Dictionary(

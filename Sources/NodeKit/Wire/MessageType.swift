@@ -27,6 +27,21 @@ public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible
     case controlImported = 409
     case controlImportProgressRequest = 410
     case controlImportProgress = 411
+    case controlPaymentRequest = 412
+    case controlPaymentAnswer = 413
+    case ledgerStatusRequest = 500
+    case ledgerStatusInfo = 501
+    case ledgerAccountRequest = 502
+    case ledgerAccountInfo = 503
+    case ledgerAccountsRequest = 504
+    case ledgerAccounts = 505
+    case ledgerChannelRequest = 506
+    case ledgerChannelInfo = 507
+    case ledgerSubmit = 508
+    case ledgerApplied = 509
+    case ledgerFaucetRequest = 510
+    case paymentVoucher = 520
+    case voucherReceipt = 521
 
     public var description: String {
         switch self {
@@ -56,6 +71,21 @@ public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible
         case .controlImported: return "ControlImported"
         case .controlImportProgressRequest: return "ControlImportProgressRequest"
         case .controlImportProgress: return "ControlImportProgress"
+        case .controlPaymentRequest: return "ControlPaymentRequest"
+        case .controlPaymentAnswer: return "ControlPaymentAnswer"
+        case .ledgerStatusRequest: return "LedgerStatusRequest"
+        case .ledgerStatusInfo: return "LedgerStatusInfo"
+        case .ledgerAccountRequest: return "LedgerAccountRequest"
+        case .ledgerAccountInfo: return "LedgerAccountInfo"
+        case .ledgerAccountsRequest: return "LedgerAccountsRequest"
+        case .ledgerAccounts: return "LedgerAccounts"
+        case .ledgerChannelRequest: return "LedgerChannelRequest"
+        case .ledgerChannelInfo: return "LedgerChannelInfo"
+        case .ledgerSubmit: return "LedgerSubmit"
+        case .ledgerApplied: return "LedgerApplied"
+        case .ledgerFaucetRequest: return "LedgerFaucetRequest"
+        case .paymentVoucher: return "PaymentVoucher"
+        case .voucherReceipt: return "VoucherReceipt"
         }
     }
 }

@@ -52,6 +52,14 @@ public enum RefusalCode: String, Sendable, CaseIterable {
     case busy
     /// The node failed while answering; the message says what to check.
     case failed
+    /// A signed ledger message reused or skipped its account nonce.
+    case replayed
+    /// A voucher's nonce is not above its lane's last, or its amount below the lane's.
+    case staleVoucher
+    /// The payment channel is settling past its end or collected.
+    case settling
+    /// A time lock or settle period has not yet passed.
+    case tooEarly
     /// A code this node does not know (sent by a newer peer).
     case unknown
 }

@@ -49,6 +49,10 @@ struct MessageFields {
         do { return try NodeID(bytes: try bytes(key)) } catch { throw .invalidMessage("\(what).\(key): \(error)") }
     }
 
+    func channelID(_ key: String) throws(WireError) -> ChannelID {
+        do { return try ChannelID(bytes: try bytes(key)) } catch { throw .invalidMessage("\(what).\(key): \(error)") }
+    }
+
     func amount(_ key: String) throws(WireError) -> TokenAmount {
         do { return try TokenAmount(encoded: try bytes(key)) } catch { throw .invalidMessage("\(what).\(key): \(error)") }
     }

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Every node's payments: the ledger it uses (`LedgerAccess`), the payer's channels
+/// (`ChannelManager`) and the payee's vouchers (`VoucherInbox`). Installs the handler
+/// that takes `PaymentVoucher`s from payers and, with the `ledger` role, the ledger's
+/// own service.
+public final class Payments: NodeService {
+    public let ledger: LedgerAccess
+    public let manager: ChannelManager
+    public let inbox: VoucherInbox
+    private let context: NodeContext
+    private let store: PaychStore
+    private let ledgerService: LedgerService?
+
+    init(context: NodeContext, localLedger: DevnetLedger?) {
+        self.context = context
+        store = PaychStore(database: context.blockstore.database)
+        ledger = LedgerAccess(context: context, local: localLedger)
+        manager = ChannelManager(context: context, store: store, ledger: ledger)
+        inbox = VoucherInbox(context: context, store: store, ledger: ledger)
+        ledgerService = localLedger.map { LedgerService(context: context, ledger: $0) }
+    }
+
+    public func install(into router: RequestRouter) {
+        ledgerService?.install(into: router)
+        let inbox = self.inbox
+        router.on(PaymentVoucher.self) { message, _ in
+            let v = message.voucher
+            let delta = try await inbox.add(v)
+            return VoucherReceipt(channel: v.channel, lane: v.lane, nonce: v.nonce, delta: delta)
+        }
+    }
+
+    /// Every channel of the node, newest first.
+    public func channels() throws -> [ChannelSummary] {
+        try store.channels().map { ChannelSummary($0, lanes: try store.lanes(of: $0.id)) }
+    }
+
+    /// One channel, read again from the ledger first when `refresh`.
+    public func channel(_ id: ChannelID, refresh: Bool = true) async throws -> ChannelSummary {
+        if refresh { try await manager.refresh(id) }
+        guard let row = try store.channel(id) else { throw PaymentError.unknownChannel(id) }
+        return ChannelSummary(row, lanes: try store.lanes(of: id))
+    }
+
+    /// The best voucher of each lane this node holds for `id` (signed or received).
+    public func vouchers(_ id: ChannelID) throws -> [Voucher] {
+        guard try store.channel(id) != nil else { throw PaymentError.unknownChannel(id) }
+        return try store.lanes(of: id).map(\.voucher)
+    }
+
+    /// Redeems on the ledger `voucher`, or else every spendable best voucher of inbound
+    /// channel `id`; returns how many were submitted.
+    @discardableResult
+    public func submit(_ id: ChannelID, voucher: Voucher? = nil) async throws -> Int {
+        if let voucher, voucher.channel != id { throw PaymentError.wrongChannel(voucher: voucher.channel, expected: id) }
+        let vouchers = try voucher.map { [$0] } ?? inbox.bestSpendable(id)
+        for v in vouchers {
+            _ = try await ledger.submit(.update(voucher: v))
+            context.note(.info, .channel, "paych: redeemed \(v.amount) on \(id.short) lane \(v.lane)")
+        }
+        inbox.forget(id)
+        try await manager.refresh(id)
+        return vouchers.count
+    }
+
+    /// Starts settling `id`. As payee, the node first redeems its spendable vouchers, so
+    /// settling never strands what it was paid.
+    public func settle(_ id: ChannelID) async throws -> ChannelSummary {
+        let summary = try await channel(id)
+        if summary.direction == .inbound, summary.settlingAt == nil { try await submit(id) }
+        _ = try await ledger.submit(.settle(channel: id))
+        inbox.forget(id)
+        context.note(.info, .channel, "paych: settling \(id.short)")
+        return try await channel(id)
+    }
+
+    /// Collects a settled channel: the redeemed amount goes to the payee, the rest back to the payer.
+    public func collect(_ id: ChannelID) async throws -> ChannelSummary {
+        _ = try await ledger.submit(.collect(channel: id))
+        inbox.forget(id)
+        let summary = try await channel(id)
+        context.note(.info, .channel, "paych: collected \(id.short): \(summary.redeemed) to the payee, \(try summary.funds.subtracting(summary.redeemed)) back to the payer")
+        return summary
+    }
+}

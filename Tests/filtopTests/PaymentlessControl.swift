@@ -1,0 +1,24 @@
+import NodeKit
+
+/// For console fakes that test something else: a node with no ledger, whose payment
+/// calls are refused as a node without one refuses them.
+protocol PaymentlessControl: NodeControl {}
+
+extension PaymentlessControl {
+    private var refusal: PaymentError { .noLedger("no ledger in this test node") }
+    func channels() async throws -> [ChannelSummary] { [] }
+    func channel(_ id: ChannelID) async throws -> ChannelSummary { throw PaymentError.unknownChannel(id) }
+    func addFunds(peer: NodeID, amount: TokenAmount) async throws -> ChannelSummary { throw refusal }
+    func createVoucher(channel: ChannelID, amount: TokenAmount, lane: UInt64?, send: Bool) async throws -> CreatedVoucher { throw refusal }
+    func checkVoucher(channel: ChannelID, voucher: Voucher) async throws -> TokenAmount { throw refusal }
+    func addVoucher(channel: ChannelID, voucher: Voucher) async throws -> TokenAmount { throw refusal }
+    func vouchers(channel: ChannelID) async throws -> [Voucher] { throw PaymentError.unknownChannel(channel) }
+    func bestSpendable(channel: ChannelID) async throws -> [Voucher] { throw PaymentError.unknownChannel(channel) }
+    func submitVoucher(channel: ChannelID, voucher: Voucher?) async throws -> Int { throw refusal }
+    func settle(_ channel: ChannelID) async throws -> ChannelSummary { throw refusal }
+    func collect(_ channel: ChannelID) async throws -> ChannelSummary { throw refusal }
+    func ledgerStatus() async throws -> LedgerStatus { throw refusal }
+    func ledgerAccounts() async throws -> [AccountState] { throw refusal }
+    func ledgerAccount() async throws -> AccountState { throw refusal }
+    func faucet(account: NodeID, amount: TokenAmount) async throws -> AccountState { throw refusal }
+}
