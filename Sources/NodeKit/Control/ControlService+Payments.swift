@@ -1,6 +1,6 @@
 /// `PaymentControl` (part of `NodeControl`) on the node itself, through its `Payments`.
 extension ControlService {
-    public func channels() async throws -> [ChannelSummary] { try payments.channels() }
+    public func channels() async throws -> [ChannelSummary] { try await payments.channels() }
 
     public func channel(_ id: ChannelID) async throws -> ChannelSummary { try await payments.channel(id) }
 
@@ -21,9 +21,9 @@ extension ControlService {
         try await payments.inbox.add(voucher, expected: channel)
     }
 
-    public func vouchers(channel: ChannelID) async throws -> [Voucher] { try payments.vouchers(channel) }
+    public func vouchers(channel: ChannelID) async throws -> [Voucher] { try await payments.vouchers(channel) }
 
-    public func bestSpendable(channel: ChannelID) async throws -> [Voucher] { try payments.inbox.bestSpendable(channel) }
+    public func bestSpendable(channel: ChannelID) async throws -> [Voucher] { try await payments.inbox.bestSpendable(channel) }
 
     public func submitVoucher(channel: ChannelID, voucher: Voucher?) async throws -> Int { try await payments.submit(channel, voucher: voucher) }
 

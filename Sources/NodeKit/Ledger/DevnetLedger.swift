@@ -47,7 +47,7 @@ public final class DevnetLedger: Ledger {
     }
 
     public func status() async throws -> LedgerStatus {
-        let (accounts, channels) = try database.read { db in
+        let (accounts, channels) = try await database.read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_account") ?? 0,
              try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_channel") ?? 0)
         }
@@ -55,11 +55,11 @@ public final class DevnetLedger: Ledger {
     }
 
     public func account(_ id: NodeID) async throws -> AccountState {
-        try database.read { db in try Self.account(id, db) }
+        try await database.read { db in try Self.account(id, db) }
     }
 
     public func accounts() async throws -> [AccountState] {
-        try database.read { db in
+        try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT account, balance, nonce FROM ledger_account ORDER BY account LIMIT ?",
                              arguments: [LedgerAccounts.maxAccounts]).map { row in
                 let r = StoredRow(row, subject: "a ledger account")
@@ -71,14 +71,14 @@ public final class DevnetLedger: Ledger {
     }
 
     public func channel(_ id: ChannelID) async throws -> ChannelState {
-        try database.read { db in try Self.channel(id, db) }
+        try await database.read { db in try Self.channel(id, db) }
     }
 
     public func faucet(_ account: NodeID, amount: TokenAmount) async throws -> AccountState {
         guard amount <= Self.faucetLimit else {
             throw PaymentError.limit("the faucet gives at most \(Self.faucetLimit) a call (asked for \(amount))")
         }
-        return try database.writeDurably { db in
+        return try await database.writeDurably { db in
             var state = try Self.account(account, db)
             state.balance = try state.balance.adding(amount)
             try Self.save(state, db)
@@ -89,7 +89,7 @@ public final class DevnetLedger: Ledger {
     public func apply(_ message: LedgerMessage) async throws -> LedgerReceipt {
         guard message.isValid else { throw PaymentError.badSignature("the ledger message is not signed by account \(message.account.short)") }
         let epoch = self.epoch, settleDelay = self.settleDelay
-        return try database.writeDurably { db in
+        return try await database.writeDurably { db in
             var book = AccountBook(db: db)
             let sender = try book[message.account]
             guard message.nonce == sender.nonce + 1 else {

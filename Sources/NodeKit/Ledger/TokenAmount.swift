@@ -1,9 +1,14 @@
 /// An amount of FIL, counted in attoFIL (10^-18 FIL), that can never overflow.
 ///
-/// Values are held in a `UInt128` and capped at `max` = 10^30 attoFIL (10^12 FIL, 500×
-/// Filecoin's 2·10^9 FIL supply), so `amount × bytes` products and sums of any realistic
-/// number of payments are checked against the cap rather than silently wrapping.
-/// Every operation that could leave the range throws `TokenAmountError`.
+/// Values are `UInt128`s capped at `max` = 10^30 attoFIL (10^12 FIL, 500× Filecoin's
+/// 2·10^9 FIL supply), so `amount × bytes` products and sums of any realistic number of
+/// payments are checked against the cap rather than silently wrapping. Every operation
+/// that could leave the range throws `TokenAmountError`.
+///
+/// The value is stored as two 64-bit halves, so an amount is 8-byte aligned: Swift 6.3's
+/// debug builds on x86-64 Linux corrupt the stack when an async closure captures a
+/// 16-byte-aligned value such as a `UInt128` (the closure's forwarder writes it
+/// misaligned over its neighbours), and amounts travel through async code everywhere.
 ///
 /// Text forms: `0.5 FIL` (decimal, up to 18 places) and `500000000000000000 attoFIL`;
 /// the unit is case-insensitive and the space optional. `description` prints the FIL form
@@ -16,13 +21,20 @@ public struct TokenAmount: Hashable, Comparable, Sendable, CustomStringConvertib
     public static let max = TokenAmount(unchecked: 1_000_000_000_000 * 1_000_000_000_000_000_000)
     public static let zero = TokenAmount(unchecked: 0)
 
-    public let attoFIL: UInt128
+    private let high: UInt64
+    private let low: UInt64
 
-    init(unchecked attoFIL: UInt128) { self.attoFIL = attoFIL }
+    /// The amount in attoFIL.
+    public var attoFIL: UInt128 { UInt128(high) << 64 | UInt128(low) }
+
+    init(unchecked attoFIL: UInt128) {
+        high = UInt64(truncatingIfNeeded: attoFIL >> 64)
+        low = UInt64(truncatingIfNeeded: attoFIL)
+    }
 
     public init(attoFIL: UInt128) throws(TokenAmountError) {
         guard attoFIL <= TokenAmount.max.attoFIL else { throw .exceedsMaximum("\(attoFIL) attoFIL") }
-        self.attoFIL = attoFIL
+        self.init(unchecked: attoFIL)
     }
 
     /// Whole FIL.

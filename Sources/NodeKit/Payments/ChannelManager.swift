@@ -5,9 +5,11 @@ import GRDB
 /// funds (reusing an open one), tops it up, allocates lanes and signs vouchers only
 /// within the channel's funds.
 ///
-/// A voucher's nonce and amount are decided and stored in one durable transaction before
-/// the voucher is returned, so two tasks paying on one channel never sign the same nonce
-/// and a restart never reuses one.
+/// A voucher's nonce and amount are decided and stored in one transaction before the
+/// voucher is returned, so two tasks paying on one channel never sign the same nonce and
+/// a restart (even after kill -9) never reuses one. The payer's write is not flushed to
+/// the disk like the payee's: a voucher the payer forgets in a power cut can only make it
+/// sign a later one the payee refuses as stale, never make the payee lose money.
 public struct ChannelManager: Sendable {
     private let context: NodeContext
     private let store: PaychStore
@@ -24,7 +26,7 @@ public struct ChannelManager: Sendable {
         guard peer != context.nodeID else { throw PaymentError.notParty("a node cannot open a payment channel to itself") }
         guard amount > .zero else { throw PaymentError.invalidVoucher("add at least 1 attoFIL to a channel") }
         let id: ChannelID
-        if let open = try store.openOutbound(to: peer) {
+        if let open = try await store.openOutbound(to: peer) {
             id = try await ledger.submit(.addFunds(channel: open.id, amount: amount)).channel
             context.note(.info, .channel, "paych: added \(amount) to \(id.short) (to \(peer.short))")
         } else {
@@ -38,8 +40,8 @@ public struct ChannelManager: Sendable {
     /// An open outbound channel to `peer` with at least `available` not yet promised,
     /// topping up the newest open one (or opening one) by what is missing.
     public func ensureFunds(to peer: NodeID, available: TokenAmount) async throws -> ChannelID {
-        if let open = try store.openOutbound(to: peer) {
-            let summary = ChannelSummary(open, lanes: try store.lanes(of: open.id))
+        if let open = try await store.openOutbound(to: peer) {
+            let summary = ChannelSummary(open, lanes: try await store.lanes(of: open.id))
             guard summary.available < available else { return open.id }
             return try await addFunds(to: peer, amount: try available.subtracting(summary.available))
         }
@@ -58,7 +60,7 @@ public struct ChannelManager: Sendable {
     /// Refused, with the shortfall, when all lanes would owe more than the channel holds.
     public func createVoucher(channel id: ChannelID, amount: Amount, lane: UInt64? = nil) async throws -> Voucher {
         let identity = context.identity, now = context.clock.now
-        let voucher = try store.database.writeDurably { db -> Voucher in
+        let voucher = try await store.database.write { db -> Voucher in
             guard let channel = try store.channel(id, db), channel.direction == .outbound else {
                 throw PaymentError.unknownChannel(id)
             }
@@ -95,7 +97,7 @@ public struct ChannelManager: Sendable {
     /// Sends `voucher` to its channel's payee and returns the payee's receipt (given only
     /// once the payee stored it).
     public func send(_ voucher: Voucher) async throws -> VoucherReceipt {
-        guard let channel = try store.channel(voucher.channel), channel.direction == .outbound else {
+        guard let channel = try await store.channel(voucher.channel), channel.direction == .outbound else {
             throw PaymentError.unknownChannel(voucher.channel)
         }
         let copy = RegisterStore(database: context.blockstore.database, table: .localCopy)
@@ -117,6 +119,6 @@ public struct ChannelManager: Sendable {
     func refresh(_ id: ChannelID) async throws {
         let state = try await ledger.ledger().channel(id)
         let direction: ChannelDirection = state.payer == context.identity.publicKey ? .outbound : .inbound
-        try store.upsert(state, direction: direction, now: context.clock.now)
+        try await store.upsert(state, direction: direction, now: context.clock.now)
     }
 }

@@ -52,8 +52,8 @@ struct PaychStore: Sendable {
         }
     }
 
-    func upsert(_ state: ChannelState, direction: ChannelDirection, now: Date) throws {
-        try database.writeDurably { db in try upsert(state, direction: direction, now: now, db) }
+    func upsert(_ state: ChannelState, direction: ChannelDirection, now: Date) async throws {
+        try await database.writeDurably { db in try upsert(state, direction: direction, now: now, db) }
     }
 
     /// Stores `voucher` as its lane's best.
@@ -72,16 +72,16 @@ struct PaychStore: Sendable {
         try Row.fetchOne(db, sql: "SELECT * FROM paych_channel WHERE id = ?", arguments: [id.description]).map(Self.channel)
     }
 
-    func channel(_ id: ChannelID) throws -> Channel? { try database.read { db in try channel(id, db) } }
+    func channel(_ id: ChannelID) async throws -> Channel? { try await database.read { db in try channel(id, db) } }
 
     /// Every channel, newest first.
-    func channels() throws -> [Channel] {
-        try database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM paych_channel ORDER BY created_at DESC, id").map(Self.channel) }
+    func channels() async throws -> [Channel] {
+        try await database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM paych_channel ORDER BY created_at DESC, id").map(Self.channel) }
     }
 
     /// The newest open outbound channel to `peer`.
-    func openOutbound(to peer: NodeID) throws -> Channel? {
-        try database.read { db in
+    func openOutbound(to peer: NodeID) async throws -> Channel? {
+        try await database.read { db in
             try Row.fetchOne(db, sql: """
                 SELECT * FROM paych_channel WHERE peer = ? AND direction = 'outbound' AND settling_at IS NULL AND collected = 0
                 ORDER BY created_at DESC LIMIT 1
@@ -101,7 +101,7 @@ struct PaychStore: Sendable {
         }
     }
 
-    func lanes(of id: ChannelID) throws -> [Lane] { try database.read { db in try lanes(of: id, db) } }
+    func lanes(of id: ChannelID) async throws -> [Lane] { try await database.read { db in try lanes(of: id, db) } }
 
     private static func channel(_ row: Row) throws -> Channel {
         let r = StoredRow(row, subject: "a payment channel")

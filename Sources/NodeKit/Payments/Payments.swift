@@ -32,21 +32,23 @@ public final class Payments: NodeService {
     }
 
     /// Every channel of the node, newest first.
-    public func channels() throws -> [ChannelSummary] {
-        try store.channels().map { ChannelSummary($0, lanes: try store.lanes(of: $0.id)) }
+    public func channels() async throws -> [ChannelSummary] {
+        var out: [ChannelSummary] = []
+        for row in try await store.channels() { out.append(ChannelSummary(row, lanes: try await store.lanes(of: row.id))) }
+        return out
     }
 
     /// One channel, read again from the ledger first when `refresh`.
     public func channel(_ id: ChannelID, refresh: Bool = true) async throws -> ChannelSummary {
         if refresh { try await manager.refresh(id) }
-        guard let row = try store.channel(id) else { throw PaymentError.unknownChannel(id) }
-        return ChannelSummary(row, lanes: try store.lanes(of: id))
+        guard let row = try await store.channel(id) else { throw PaymentError.unknownChannel(id) }
+        return ChannelSummary(row, lanes: try await store.lanes(of: id))
     }
 
     /// The best voucher of each lane this node holds for `id` (signed or received).
-    public func vouchers(_ id: ChannelID) throws -> [Voucher] {
-        guard try store.channel(id) != nil else { throw PaymentError.unknownChannel(id) }
-        return try store.lanes(of: id).map(\.voucher)
+    public func vouchers(_ id: ChannelID) async throws -> [Voucher] {
+        guard try await store.channel(id) != nil else { throw PaymentError.unknownChannel(id) }
+        return try await store.lanes(of: id).map(\.voucher)
     }
 
     /// Redeems on the ledger `voucher`, or else every spendable best voucher of inbound
@@ -54,7 +56,8 @@ public final class Payments: NodeService {
     @discardableResult
     public func submit(_ id: ChannelID, voucher: Voucher? = nil) async throws -> Int {
         if let voucher, voucher.channel != id { throw PaymentError.wrongChannel(voucher: voucher.channel, expected: id) }
-        let vouchers = try voucher.map { [$0] } ?? inbox.bestSpendable(id)
+        let vouchers: [Voucher]
+        if let voucher { vouchers = [voucher] } else { vouchers = try await inbox.bestSpendable(id) }
         for v in vouchers {
             _ = try await ledger.submit(.update(voucher: v))
             context.note(.info, .channel, "paych: redeemed \(v.amount) on \(id.short) lane \(v.lane)")

@@ -44,7 +44,7 @@ public final class VoucherInbox: Sendable {
     public func check(_ voucher: Voucher, expected: ChannelID? = nil) async throws -> TokenAmount {
         let channel = try await inboundChannel(voucher.channel, fresh: false)
         let epoch = try await ledger.epoch()
-        let lanes = try store.database.read { db in try laneStates(channel, db) }
+        let lanes = try await store.database.read { db in try self.laneStates(channel, db) }
         do {
             return try VoucherCheck.check(voucher, for: channel, lanes: lanes, epoch: epoch, expected: expected)
         } catch PaymentError.overspend {
@@ -146,7 +146,7 @@ public final class VoucherInbox: Sendable {
 
     /// The best voucher of each lane of inbound channel `id` that the ledger has not yet
     /// redeemed in full, by lane.
-    public func bestSpendable(_ id: ChannelID) throws -> [Voucher] {
-        try store.lanes(of: id).filter { $0.voucher.amount > $0.redeemed }.map(\.voucher)
+    public func bestSpendable(_ id: ChannelID) async throws -> [Voucher] {
+        try await store.lanes(of: id).filter { $0.voucher.amount > $0.redeemed }.map(\.voucher)
     }
 }

@@ -73,6 +73,31 @@ public final class NodeDatabase: Sendable {
         }
     }
 
+    /// `read` for async callers: the work runs on the database's own queue, so a task
+    /// never blocks a thread of Swift's cooperative pool (nor grows its stack) on SQLite.
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await connection.read(body)
+    }
+
+    /// `write` for async callers (see the async `read`).
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await connection.write(body)
+    }
+
+    /// `writeDurably` for async callers (see the async `read`).
+    func writeDurably<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await connection.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            var result: T?
+            try db.inTransaction {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
     /// Gives back the page caches of every connection (SQLite refills them on demand), for
     /// a front end that listed many rows once and does not need them kept in memory.
     public func releaseMemory() {
