@@ -122,6 +122,12 @@ import Testing
                 && $0.contains("Register peers  12") && $0.contains("Live gateways   8")
         }
         #expect(try session.display("#{alternate_on}") == "1")
+        // The operator's node starts with its account funded from the devnet's faucet (seen
+        // through a devnet member's admin session).
+        let operatorID = try CLI.run(["keys", "show", "--json", "--data-dir", session.home + "/node"]).stdout
+            .components(separatedBy: "\"").first { $0.hasPrefix("fid") } ?? "(no node ID)"
+        let accounts = try CLI.run(["ledger", "accounts", "--data-dir", session.home + "/node/devnet/gateway-01"], timeout: 60)
+        #expect(accounts.stdout.split(separator: "\n").contains { $0.hasPrefix(operatorID) && $0.contains(" 100 FIL ") }, "\(accounts.stdout)\(accounts.stderr)")
         try session.keys("3")
         // Eight gateway rows, measured (a capture under load can land mid-redraw: wait for all).
         func rows(_ pane: String, _ role: String) -> Int {
