@@ -23,7 +23,7 @@ final class DevnetProcess {
         let out = directory + "/devnet.out", err = directory + "/devnet.err"
         process = Process()
         do {
-            for file in [out, err] { FileManager.default.createFile(atPath: file, contents: nil) }
+            for file in [out, err] { _ = FileManager.default.createFile(atPath: file, contents: nil) }
             process.executableURL = URL(fileURLWithPath: CLI.binary)
             process.arguments = ["devnet", "--data-dir", directory + "/devnet"] + arguments
             process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
