@@ -17,6 +17,12 @@ import Testing
             for member in [devnet.register, devnet.ledger] + devnet.members {
                 #expect(try await book.account(member.node.context.nodeID).balance == Devnet.startingBalance, "\(member.name)")
             }
+            // Each member's local copy of the register lists every other member.
+            let joined = [devnet.ledger] + devnet.members
+            for member in joined {
+                let others = Set(joined.filter { $0.name != member.name }.map(\.node.context.nodeID.description))
+                #expect(Set(try await member.node.control.registerPeers().records.map(\.nodeID)) == others, "\(member.name)")
+            }
             // A member's first register sync listed the ledger: its payments reach it.
             let gateway = try #require(market.member("gateway-01")).node
             let remote = try #require(try gateway.payments.ledger.ledger() as? RemoteLedger)

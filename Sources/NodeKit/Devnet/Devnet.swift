@@ -14,7 +14,8 @@ import Logging
 /// attach` work on any member with its `admin.key`.
 ///
 /// The ledger starts right after the register, so every other member's first register
-/// sync lists it and its payments find it. Every member's account holds at least
+/// sync lists it and its payments find it; once all have started, each member's local
+/// copy of the register lists every other member. Every member's account holds at least
 /// `startingBalance` once `start` returns (`fund(_:)` tops up other accounts, such as the
 /// operator's node of the default run).
 public final class Devnet: Sendable {
@@ -113,6 +114,12 @@ public final class Devnet: Sendable {
             throw error
         }
         started.sort { $0.name < $1.name }
+        // The members started together, so one's first sync may have preceded another's
+        // record: each refreshes its local copy once more now that every record is in, so
+        // any member can pay any other at once (payments find a payee's address there).
+        await withTaskGroup(of: Void.self) { group in
+            for member in [ledger] + started { group.addTask { await member.node.syncWithRegister() } }
+        }
         let devnet = Devnet(directory: directory, register: register, ledger: ledger, members: started)
         do {
             try await devnet.fund(([register, ledger] + started).map(\.node.context.nodeID))
