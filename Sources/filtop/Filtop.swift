@@ -10,7 +10,8 @@ struct Filtop: AsyncParsableCommand {
         abstract: "A Filecoin secondary retrieval market node with an operator console.",
         subcommands: [
             ConsoleCommand.self, ImportCommand.self, PieceCIDCommand.self, ExportCommand.self, CARCommand.self,
-            KeysCommand.self, OfferCommand.self, NodeCommand.self, RegisterCommand.self, DevnetCommand.self, AttachCommand.self,
+            KeysCommand.self, OfferCommand.self, NodeCommand.self, RegisterCommand.self, PaychCommand.self, LedgerCommand.self,
+            DevnetCommand.self, AttachCommand.self,
             BenchCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self

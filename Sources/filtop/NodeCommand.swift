@@ -169,4 +169,18 @@ struct RemoteOptions: ParsableArguments {
         let admin = try KeyFile.load(from: adminKey.map { expandingTilde($0) } ?? dir.adminKeyPath)
         return RemoteNodeControl(address: address, adminKey: admin, expectedPeer: expected)
     }
+
+    /// Runs `body` on an admin session to the node and closes the session afterwards,
+    /// also when `body` throws.
+    func withControl<T>(_ body: (RemoteNodeControl) async throws -> T) async throws -> T {
+        let control = try control()
+        do {
+            let result = try await body(control)
+            await control.close()
+            return result
+        } catch {
+            await control.close()
+            throw error
+        }
+    }
 }

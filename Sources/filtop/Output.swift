@@ -4,8 +4,12 @@ import NodeKit
 /// Writes command output: plain lines, JSON objects, progress on a terminal's stderr.
 enum Output {
     static func json(_ object: [(String, JSONValue)]) {
-        let body = object.map { "\(JSONValue.string($0.0).encoded): \($0.1.encoded)" }.joined(separator: ", ")
-        print("{" + body + "}")
+        json(.object(object))
+    }
+
+    /// Prints one JSON document on one line.
+    static func json(_ value: JSONValue) {
+        print(value.encoded)
     }
 
     /// Reports an imported piece: one JSON object (`root`, `piece_cid`, `car_size`,
@@ -66,12 +70,18 @@ enum JSONValue {
     case int(UInt64)
     case bool(Bool)
     case array([JSONValue])
+    /// Keys in the order given.
+    case object([(String, JSONValue)])
+    case null
 
     var encoded: String {
         switch self {
         case .int(let v): return String(v)
         case .bool(let b): return b ? "true" : "false"
+        case .null: return "null"
         case .array(let items): return "[" + items.map(\.encoded).joined(separator: ", ") + "]"
+        case .object(let fields):
+            return "{" + fields.map { "\(JSONValue.string($0.0).encoded): \($0.1.encoded)" }.joined(separator: ", ") + "}"
         case .string(let s):
             var out = "\""
             for u in s.unicodeScalars {

@@ -1,7 +1,7 @@
 import Foundation
 import NodeKit
 
-/// A market for one test: a register plus gateways, providers and clients, each a real
+/// A market for one test: a register, a ledger, and gateways, providers and clients, each a real
 /// `Node` with its own data directory, over the in-memory transport and a manual clock
 /// (or real loopback sockets with `loopback()`). `run` removes everything afterwards.
 public struct DevnetBuilder: Sendable {
@@ -10,6 +10,8 @@ public struct DevnetBuilder: Sendable {
     public var clients = 0
     /// Seconds between register refreshes of every node.
     public var refreshSeconds = 30
+    /// The ledger's epochs from a settle to the earliest collect.
+    public var settleDelay = 60
     private var useLoopback = false
 
     public init(gateways: Int = 0, providers: Int = 0, clients: Int = 0) {
@@ -49,7 +51,8 @@ public struct DevnetBuilder: Sendable {
         let transport: any Transport = useLoopback ? TCPTransport() : InMemoryTransport(clock: clock)
         let devnet = try await Devnet.start(
             directory: root + "/devnet", gateways: gateways, providers: providers, clients: clients,
-            host: useLoopback ? "127.0.0.1" : InMemoryTransport.host, transport: transport, clock: clock, refreshSeconds: refreshSeconds)
+            host: useLoopback ? "127.0.0.1" : InMemoryTransport.host, transport: transport, clock: clock, refreshSeconds: refreshSeconds,
+            settleDelay: settleDelay)
         do {
             let result = try await body(Market(devnet: devnet, clock: clock, transport: transport, scratch: root + "/scratch"))
             await devnet.stop()

@@ -71,6 +71,12 @@ public final class ManualClock: NodeClock {
         await waitUntil { $0.contains(deadline) }
     }
 
+    /// Suspends until at least `count` tasks sleep on this clock until exactly `deadline`
+    /// — how a test knows several background loops have all reached their wait.
+    public func waitForSleepers(_ count: Int, until deadline: Date) async {
+        await waitUntil { $0.filter { $0 == deadline }.count >= count }
+    }
+
     /// Suspends until at least `count` tasks sleep on this clock.
     public func waitForSleepers(_ count: Int) async {
         await waitUntil { $0.count >= count }

@@ -61,7 +61,7 @@ import Testing
         try await DevnetBuilder(gateways: 2).run { market in
             let gateway = try #require(market.member("gateway-01")).node
             let peers = try await gateway.control.registerPeers()
-            #expect(peers.configured && peers.records.count == 1)
+            #expect(peers.configured && peers.records.count == 2)  // the other gateway and the ledger
             #expect(!peers.records.contains { $0.nodeID == gateway.identity.publicKey.nodeID.description })
         }
     }

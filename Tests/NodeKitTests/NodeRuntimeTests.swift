@@ -12,8 +12,9 @@ import Testing
             let gateway = try #require(market.member("gateway-01")).node
             let provider = try #require(market.member("provider-01")).node
             #expect(await client.syncWithRegister())
+            let ledger = market.devnet.ledger.node
             let peers = try await client.control.registerPeers()
-            #expect(Set(peers.records.map(\.nodeID)) == Set([gateway, provider].map { $0.identity.publicKey.nodeID.description }))
+            #expect(Set(peers.records.map(\.nodeID)) == Set([gateway, provider, ledger].map { $0.identity.publicKey.nodeID.description }))
             // The client established with the gateway (and only gateways) and measured it.
             let measured = try #require(peers.records.first { $0.nodeID == gateway.identity.publicKey.nodeID.description })
             #expect(measured.rttMicros != nil && measured.lastSeen == market.clock.now && measured.lastError == nil)
@@ -22,7 +23,7 @@ import Testing
             // The register goes away: the client keeps working from its local copy and says so.
             await market.devnet.register.node.stop()
             #expect(await !client.syncWithRegister())
-            #expect(try await client.control.registerPeers().records.count == 2)
+            #expect(try await client.control.registerPeers().records.count == 3)
             #expect(client.journal.events(after: 0).contains { $0.kind == .register && $0.message.contains("register unreachable") })
         }
     }
@@ -34,15 +35,15 @@ import Testing
             let clock = try #require(market.manualClock)
             let transport = try #require(market.transport as? InMemoryTransport)
             let start = clock.now
-            // The gateway's refresh loop synced once and now waits a whole interval.
-            await clock.waitForSleeper(until: start.addingTimeInterval(60))
+            // The refresh loops of the gateway and the ledger synced once and now wait a whole interval.
+            await clock.waitForSleepers(2, until: start.addingTimeInterval(60))
             let before = transport.delivered.withLock { $0 }
             clock.advance(by: .seconds(59))
             #expect(transport.delivered.withLock { $0 } == before)
             clock.advance(by: .seconds(1))
-            // It publishes and lists (two requests), then waits for the next interval.
-            await clock.waitForSleeper(until: start.addingTimeInterval(120))
-            #expect(transport.delivered.withLock { $0 } == before + 2)
+            // Each publishes and lists (two requests), then waits for the next interval.
+            await clock.waitForSleepers(2, until: start.addingTimeInterval(120))
+            #expect(transport.delivered.withLock { $0 } == before + 4)
         }
     }
 

@@ -15,8 +15,17 @@ import Testing
         #expect(TokenAmount.zero.description == "0 FIL")
     }
 
+    @Test func aBareDecimalIsFIL() throws {
+        #expect(try TokenAmount("0.5") == TokenAmount("0.5 FIL"))
+        #expect(try TokenAmount(" 2 ").attoFIL == 2 * TokenAmount.attoPerFIL)
+        #expect(try TokenAmount(".25").description == "0.25 FIL")
+        #expect(try TokenAmount("0.000000000000000001").attoFIL == 1)
+        #expect(throws: TokenAmountError.tooPrecise("0.0000000000000000001")) { try TokenAmount("0.0000000000000000001") }
+        #expect(throws: TokenAmountError.self) { try TokenAmount("1000000000001") }
+    }
+
     @Test func rejectsBadText() {
-        for text in ["", "FIL", "1", "1.2.3 FIL", "-1 FIL", "1e3 FIL", "0.0000000000000000001 FIL", "abc attoFIL", "1 BTC", ". FIL"] {
+        for text in ["", " ", ".", "FIL", "1.2.3 FIL", "1.2.3", "-1", "+1", "1e3", "0x10", "1,5", "-1 FIL", "1e3 FIL", "0.0000000000000000001 FIL", "abc attoFIL", "1 BTC", ". FIL"] {
             #expect(throws: TokenAmountError.self) { try TokenAmount(text) }
         }
         #expect(throws: TokenAmountError.tooPrecise("0.0000000000000000001 FIL")) { try TokenAmount("0.0000000000000000001 FIL") }

@@ -116,19 +116,25 @@ import Testing
         try session.start("env \(env) \(CLI.binary) --data-dir \(session.home)/node; echo FILTOP-EXITED $?")
 
         // The default run: the operator's node listening, on the embedded devnet (a register,
-        // 8 gateways and 3 providers), established with every gateway.
+        // a ledger, 8 gateways and 3 providers), established with every gateway.
         var pane = try session.waitFor("the Overview on the devnet") {
             $0.contains("Node ID") && $0.contains("1 Overview") && $0.contains("Listening       127.0.0.1:")
-                && $0.contains("Register peers  11") && $0.contains("Live gateways   8")
+                && $0.contains("Register peers  12") && $0.contains("Live gateways   8")
         }
         #expect(try session.display("#{alternate_on}") == "1")
+        // The operator's node starts with its account funded from the devnet's faucet (seen
+        // through a devnet member's admin session).
+        let operatorID = try CLI.run(["keys", "show", "--json", "--data-dir", session.home + "/node"]).stdout
+            .components(separatedBy: "\"").first { $0.hasPrefix("fid") } ?? "(no node ID)"
+        let accounts = try CLI.run(["ledger", "accounts", "--data-dir", session.home + "/node/devnet/gateway-01"], timeout: 60)
+        #expect(accounts.stdout.split(separator: "\n").contains { $0.hasPrefix(operatorID) && $0.contains(" 100 FIL ") }, "\(accounts.stdout)\(accounts.stderr)")
         try session.keys("3")
         // Eight gateway rows, measured (a capture under load can land mid-redraw: wait for all).
         func rows(_ pane: String, _ role: String) -> Int {
             pane.split(separator: "\n").filter { $0.contains("devnet") && $0.contains(" \(role) ") }.count
         }
-        pane = try session.waitFor("the devnet in Peers") { $0.contains("Peers · 11 peers") && rows($0, "gateway") == 8 && $0.contains(" ms ") }
-        #expect(rows(pane, "provider") == 3)
+        pane = try session.waitFor("the devnet in Peers") { $0.contains("Peers · 12 peers") && rows($0, "gateway") == 8 && $0.contains(" ms ") }
+        #expect(rows(pane, "provider") == 3 && rows(pane, "ledger") == 1)
         try session.keys("1")
 
         // The testers' crash: a relative path after :import. Then ~ must be $HOME.

@@ -27,6 +27,8 @@ import Testing
             (["console", "--data-dir", dir + "/c"], "--refresh", []), (["attach", "127.0.0.1:1"], "--refresh", []),
             (["node", "events", "--data-dir", dir + "/none"], "--after", []),
             (["devnet", "--data-dir", dir + "/devnet"], "--gateways", []), (["devnet", "--data-dir", dir + "/devnet"], "--providers", []),
+            (["devnet", "--data-dir", dir + "/devnet"], "--settle-delay", []),
+            (["paych", "voucher", "create", "pch" + String(repeating: "a", count: 32), "1", "--data-dir", dir + "/none"], "--lane", []),
         ]
         for (before, option, after) in table {
             // A devnet of 0 gateways or providers is valid and runs until a signal.

@@ -1,16 +1,23 @@
 import Foundation
 import Logging
 
-/// A whole market in one process: a register plus gateways and providers, each a real
-/// `Node` with its own data directory, keys and database, talking over `transport`
+/// A whole market in one process: a register, a ledger, and gateways and providers, each
+/// a real `Node` with its own data directory, keys and database, talking over `transport`
 /// (real loopback sockets for `filtop devnet` and the default run; the in-memory
 /// transport in tests).
 ///
-/// The devnet lives in one directory (`register/`, `gateway-01/`, …, `provider-01/`)
-/// and comes back as it was: keys, databases and content persist, and each node listens
-/// on the port it had last time when that port is free. Each node's `config.toml` is
-/// rewritten on start with the register's current address, so `filtop node status` and
-/// `filtop attach` work on any member with its `admin.key`.
+/// The devnet lives in one directory (`register/`, `ledger/`, `gateway-01/`, …,
+/// `provider-01/`) and comes back as it was: keys, databases (the ledger's balances and
+/// channels among them) and content persist, and each node listens on the port it had
+/// last time when that port is free. Each node's `config.toml` is rewritten on start with
+/// the register's current address, so `filtop node status`, `filtop paych` and `filtop
+/// attach` work on any member with its `admin.key`.
+///
+/// The ledger starts right after the register, so every other member's first register
+/// sync lists it and its payments find it; once all have started, each member's local
+/// copy of the register lists every other member. Every member's account holds at least
+/// `startingBalance` once `start` returns (`fund(_:)` tops up other accounts, such as the
+/// operator's node of the default run).
 public final class Devnet: Sendable {
     /// One node of the devnet.
     public struct Member: Sendable {
@@ -24,14 +31,20 @@ public final class Devnet: Sendable {
     /// cleared by `--fresh`.
     public static let markerName = ".filtop-devnet"
 
+    /// What every devnet account holds at least after start: the faucet tops it up to this.
+    public static let startingBalance = try! TokenAmount(fil: 100)
+
     public let directory: String
     public let register: Member
+    /// The node with the `ledger` role: the devnet's chain.
+    public let ledger: Member
     /// Gateways, providers and clients, by name.
     public let members: [Member]
 
-    private init(directory: String, register: Member, members: [Member]) {
+    private init(directory: String, register: Member, ledger: Member, members: [Member]) {
         self.directory = directory
         self.register = register
+        self.ledger = ledger
         self.members = members
     }
 
@@ -41,14 +54,20 @@ public final class Devnet: Sendable {
 
     /// Starts (creating on first use) the devnet in `directory` with `gateways` gateways
     /// and `providers` providers; each has published its record when this returns (a
-    /// node's start includes its first register sync).
+    /// node's start includes its first register sync), and every member's account holds
+    /// at least `startingBalance`. `settleDelay` is the ledger's epochs from a settle to
+    /// the earliest collect (`NodeConfig.settleDelayRange`).
     public static func start(
         directory: String, gateways: Int, providers: Int, clients: Int = 0, host: String = "127.0.0.1", transport: any Transport = TCPTransport(),
-        clock: any NodeClock = SystemClock(), refreshSeconds: Int = 30
+        clock: any NodeClock = SystemClock(), refreshSeconds: Int = 30, settleDelay: Int = 60
     ) async throws -> Devnet {
         guard (0...64).contains(gateways), (0...64).contains(providers), (0...64).contains(clients) else {
             throw DevnetError.invalidSize(
                 "a devnet holds 0…64 gateways, providers and clients each (asked for \(gateways), \(providers) and \(clients))")
+        }
+        guard NodeConfig.settleDelayRange.contains(settleDelay) else {
+            throw DevnetError.invalidSize(
+                "the settle delay must be \(NodeConfig.settleDelayRange.lowerBound)…\(NodeConfig.settleDelayRange.upperBound) epochs (asked for \(settleDelay))")
         }
         try DataDirectory(path: directory).create()
         let marker = directory + "/" + markerName
@@ -60,8 +79,20 @@ public final class Devnet: Sendable {
         let register = try await startMember(
             name: "register", roles: [.register], in: directory, host: host, registerAt: nil, transport: transport, clock: clock,
             refreshSeconds: refreshSeconds)
-        guard let registerAddress = register.node.listenAddress else { throw DevnetError.cannotCreate("the register did not listen") }
+        guard let registerAddress = register.node.listenAddress else {
+            await register.node.stop()
+            throw DevnetError.cannotCreate("the register did not listen")
+        }
         let registry = (registerAddress, register.node.identity.publicKey.nodeID)
+        let ledger: Member
+        do {
+            ledger = try await startMember(
+                name: "ledger", roles: [.ledger], in: directory, host: host, registerAt: registry, transport: transport, clock: clock,
+                refreshSeconds: refreshSeconds, settleDelay: settleDelay)
+        } catch {
+            await register.node.stop()
+            throw error
+        }
         let plan = (1...max(1, gateways)).prefix(gateways).map { (String(format: "gateway-%02d", $0), [NodeRole.gateway]) }
             + (1...max(1, providers)).prefix(providers).map { (String(format: "provider-%02d", $0), [NodeRole.provider]) }
             + (1...max(1, clients)).prefix(clients).map { (String(format: "client-%02d", $0), [NodeRole.client]) }
@@ -78,24 +109,58 @@ public final class Devnet: Sendable {
             }
         } catch {
             for member in started { await member.node.stop() }
+            await ledger.node.stop()
             await register.node.stop()
             throw error
         }
         started.sort { $0.name < $1.name }
-        return Devnet(directory: directory, register: register, members: started)
+        // The members started together, so one's first sync may have preceded another's
+        // record: each refreshes its local copy once more now that every record is in, so
+        // any member can pay any other at once (payments find a payee's address there).
+        await withTaskGroup(of: Void.self) { group in
+            for member in [ledger] + started { group.addTask { await member.node.syncWithRegister() } }
+        }
+        let devnet = Devnet(directory: directory, register: register, ledger: ledger, members: started)
+        do {
+            try await devnet.fund(([register, ledger] + started).map(\.node.context.nodeID))
+        } catch {
+            await devnet.stop()
+            throw error
+        }
+        return devnet
     }
 
-    /// Stops every node, the register last.
+    /// Tops each of `accounts` up to `startingBalance` through the ledger's faucet (in
+    /// process, on the ledger member's own ledger); an account already holding that much
+    /// is left as it is, so a devnet that comes back does not mint more. Returns what each
+    /// account topped up was given.
+    @discardableResult
+    public func fund(_ accounts: [NodeID]) async throws -> [NodeID: TokenAmount] {
+        let book = try ledger.node.payments.ledger.ledger()
+        var given: [NodeID: TokenAmount] = [:]
+        for account in accounts {
+            let balance = try await book.account(account).balance
+            guard balance < Self.startingBalance else { continue }
+            let topUp = try Self.startingBalance.subtracting(balance)
+            _ = try await book.faucet(account, amount: topUp)
+            given[account] = topUp
+            ledger.node.context.note(.info, .channel, "ledger: faucet gave \(topUp) to \(account.short) (devnet starting balance)")
+        }
+        return given
+    }
+
+    /// Stops every node, then the ledger, the register last.
     public func stop() async {
         await withTaskGroup(of: Void.self) { group in
             for member in members { group.addTask { await member.node.stop() } }
         }
+        await ledger.node.stop()
         await register.node.stop()
     }
 
     private static func startMember(
         name: String, roles: [NodeRole], in directory: String, host: String, registerAt register: (NodeAddress, NodeID)?,
-        transport: any Transport, clock: any NodeClock, refreshSeconds: Int
+        transport: any Transport, clock: any NodeClock, refreshSeconds: Int, settleDelay: Int? = nil
     ) async throws -> Member {
         let dir = DataDirectory(path: directory + "/" + name)
         try dir.create()
@@ -109,6 +174,7 @@ public final class Devnet: Sendable {
         config.register.address = register.map { $0.0.description } ?? ""
         config.register.nodeID = register.map { $0.1.description } ?? ""
         config.register.refreshSeconds = refreshSeconds
+        if let settleDelay { config.ledger.settleDelay = settleDelay }
         config.admin.keys = [try KeyFile.load(from: dir.adminKeyPath).publicKey.nodeID.description]
         let identity = try KeyFile.load(from: dir.keyPath)
         // The port of the last run when it is free, else any free port.

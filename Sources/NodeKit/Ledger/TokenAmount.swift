@@ -10,9 +10,9 @@
 /// 16-byte-aligned value such as a `UInt128` (the closure's forwarder writes it
 /// misaligned over its neighbours), and amounts travel through async code everywhere.
 ///
-/// Text forms: `0.5 FIL` (decimal, up to 18 places) and `500000000000000000 attoFIL`;
-/// the unit is case-insensitive and the space optional. `description` prints the FIL form
-/// with trailing zeros trimmed.
+/// Text forms: `0.5 FIL` (decimal, up to 18 places), `500000000000000000 attoFIL`, and a
+/// bare decimal (`0.5`), which is FIL; the unit is case-insensitive and the space
+/// optional. `description` prints the FIL form with trailing zeros trimmed.
 ///
 /// On the wire an amount is Filecoin's big-integer byte form: empty for zero, otherwise a
 /// `00` sign byte followed by the big-endian magnitude without leading zeros.
@@ -42,7 +42,7 @@ public struct TokenAmount: Hashable, Comparable, Sendable, CustomStringConvertib
         try self.init(attoFIL: UInt128(fil) * TokenAmount.attoPerFIL)
     }
 
-    /// Parses `0.5 FIL`, `1FIL`, `500000000000000000 attoFIL`.
+    /// Parses `0.5 FIL`, `1FIL`, `500000000000000000 attoFIL`, and `0.5` (a bare decimal is FIL).
     public init(_ text: String) throws(TokenAmountError) {
         let trimmed = text.trimmingWhitespace()
         let lower = trimmed.lowercased()
@@ -54,7 +54,7 @@ public struct TokenAmount: Hashable, Comparable, Sendable, CustomStringConvertib
         } else if lower.hasSuffix("fil") {
             try self.init(attoFIL: try TokenAmount.parseDecimalFIL(String(trimmed.dropLast(3)).trimmingWhitespace(), original: text))
         } else {
-            throw .invalidFormat(text)
+            try self.init(attoFIL: try TokenAmount.parseDecimalFIL(trimmed, original: text))
         }
     }
 

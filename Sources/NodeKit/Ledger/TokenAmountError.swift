@@ -1,6 +1,6 @@
 /// Why a token amount could not be parsed, decoded or computed.
 public enum TokenAmountError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The text is not `<number> FIL` or `<integer> attoFIL`.
+    /// The text is not `<number> FIL`, `<integer> attoFIL` or a bare FIL decimal.
     case invalidFormat(String)
     /// A FIL amount has more than 18 decimal places (finer than one attoFIL).
     case tooPrecise(String)
@@ -14,7 +14,7 @@ public enum TokenAmountError: Error, Equatable, Sendable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .invalidFormat(let text):
-            return "'\(text)' is not a token amount; write e.g. '0.5 FIL' or '500000000000000000 attoFIL'"
+            return "'\(text)' is not a token amount; write e.g. '0.5 FIL', '0.5' (FIL) or '500000000000000000 attoFIL'"
         case .tooPrecise(let text):
             return "'\(text)' has more than 18 decimal places; 1 attoFIL (1e-18 FIL) is the smallest unit"
         case .exceedsMaximum(let what):

@@ -21,10 +21,15 @@ public struct ChannelManager: Sendable {
         self.ledger = ledger
     }
 
-    /// Adds `amount` to the open outbound channel to `peer`, or opens one with it.
+    /// Adds `amount` to the open outbound channel to `peer`, or opens one with it. The peer
+    /// must be in the node's copy of the register (`unknownPeer` otherwise): vouchers are
+    /// sent to the address it lists.
     public func addFunds(to peer: NodeID, amount: TokenAmount) async throws -> ChannelID {
         guard peer != context.nodeID else { throw PaymentError.notParty("a node cannot open a payment channel to itself") }
         guard amount > .zero else { throw PaymentError.invalidVoucher("add at least 1 attoFIL to a channel") }
+        guard try RegisterStore(database: context.blockstore.database, table: .localCopy).record(peer) != nil else {
+            throw PaymentError.unknownPeer(peer)
+        }
         let id: ChannelID
         if let open = try await store.openOutbound(to: peer) {
             id = try await ledger.submit(.addFunds(channel: open.id, amount: amount)).channel

@@ -8,6 +8,8 @@ public enum PaymentError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidVoucher(String)
     /// The ledger has no such channel (or this node does not know it).
     case unknownChannel(ChannelID)
+    /// A payee this node's copy of the register does not list (so no voucher could reach it).
+    case unknownPeer(NodeID)
     /// A voucher names another channel than the one it was given for.
     case wrongChannel(voucher: ChannelID, expected: ChannelID)
     /// A voucher is not signed by the channel's payer, or a message not by its account.
@@ -41,6 +43,8 @@ public enum PaymentError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidChannel(let why), .invalidVoucher(let why): return why
         case .unknownChannel(let id): return "no channel \(id) on the ledger; check the ID with 'filtop paych list'"
+        case .unknownPeer(let id):
+            return "no node \(id) in this node's copy of the register, so vouchers could not reach it; check the ID with 'filtop register list'"
         case .wrongChannel(let v, let e): return "the voucher is for channel \(v), not \(e)"
         case .badSignature(let what): return "bad signature: \(what)"
         case .notParty(let why): return why
@@ -66,7 +70,7 @@ extension PaymentError: RefusalConvertible {
     public var refusal: Refusal {
         switch self {
         case .invalidChannel, .invalidVoucher, .wrongChannel: return Refusal(.invalidMessage, description)
-        case .unknownChannel: return Refusal(.notFound, description)
+        case .unknownChannel, .unknownPeer: return Refusal(.notFound, description)
         case .badSignature: return Refusal(.badSignature, description)
         case .notParty: return Refusal(.notOwner, description)
         case .staleNonce: return Refusal(.replayed, description)

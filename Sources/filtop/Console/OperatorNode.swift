@@ -22,13 +22,31 @@ enum OperatorNode {
     /// Builds and starts the node. The config is `config.toml` when there is one, else
     /// the defaults; the devnet's register is used when the config names none. When the
     /// configured port is taken (say, by a `filtop node run` of the same node), the node
-    /// listens on a free port instead and says so.
+    /// listens on a free port instead and says so. With a devnet, the node's account is
+    /// then topped up from the devnet's faucet (`Devnet.fund`), so it can pay at once.
     static func start(in dir: DataDirectory, identity: KeyPair, devnet: Devnet?, journal: EventJournal) async throws -> Node {
         var config = FileManager.default.fileExists(atPath: dir.configPath) ? try dir.loadConfig() : NodeConfig()
         if config.register.address.isEmpty, let devnet, let address = devnet.registerAddress {
             config.register.address = address.description
             config.register.nodeID = devnet.registerID.description
         }
+        let node = try await listening(in: dir, identity: identity, config: config, journal: journal)
+        if let devnet {
+            do {
+                if let given = try await devnet.fund([node.context.nodeID])[node.context.nodeID] {
+                    node.context.note(.info, .channel, "ledger: the devnet faucet gave this node's account \(given) (it starts with \(Devnet.startingBalance))")
+                }
+            } catch {
+                await node.stop()
+                throw error
+            }
+        }
+        return node
+    }
+
+    /// Starts the node on its configured address, else on a free port.
+    private static func listening(in dir: DataDirectory, identity: KeyPair, config: NodeConfig, journal: EventJournal) async throws -> Node {
+        var config = config
         let node = try Node(directory: dir, identity: identity, config: config, journal: journal)
         do {
             try await node.start()  // includes the first register sync: the first frame shows the market
