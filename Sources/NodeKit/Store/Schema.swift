@@ -10,6 +10,7 @@ enum Schema {
         Blockstore.migrations,
         RegisterStore.migrations,
         DevnetLedger.migrations,
+        PaychStore.migrations,
     ]
 
     static var migrator: DatabaseMigrator {
