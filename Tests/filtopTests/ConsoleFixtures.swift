@@ -4,8 +4,10 @@ import NodeKitTesting
 import TermUI
 @testable import filtop
 
-/// A node that never changes: fixed identity, pieces and peers, for deterministic screens.
-struct FixedNodeControl: PaymentlessControl {
+/// A node that never changes: fixed identity, pieces, peers and payment channels, for
+/// deterministic screens. Payment commands answer as the node would (the channel after
+/// the change, or the ledger's refusal) but leave the fixed channels as they are.
+struct FixedNodeControl: NodeControl {
     static let started = Date(timeIntervalSince1970: 1_700_000_000)
     var peers = RegisterPeers.notConfigured
 
@@ -34,6 +36,33 @@ struct FixedNodeControl: PaymentlessControl {
     func eventPage(after: UInt64, wait: Duration) async throws -> [NodeEvent] { [] }
     func importFile(_ path: String) async -> AsyncThrowingStream<ImportUpdate, Error> { AsyncThrowingStream { $0.finish() } }
     func importProgress(of path: String) async throws -> ImportProgress? { nil }
+
+    func channels() async throws -> [ChannelSummary] { FixedPayments.summaries }
+    func channel(_ id: ChannelID) async throws -> ChannelSummary { try FixedPayments.channel(id) }
+    func addFunds(peer: NodeID, amount: TokenAmount) async throws -> ChannelSummary { try FixedPayments.addFunds(peer: peer, amount: amount) }
+    func settle(_ channel: ChannelID) async throws -> ChannelSummary { try FixedPayments.settle(channel) }
+    func collect(_ channel: ChannelID) async throws -> ChannelSummary { try FixedPayments.collect(channel) }
+    func vouchers(channel: ChannelID) async throws -> [Voucher] {
+        guard let c = FixedPayments.channels.first(where: { $0.summary.id == channel }) else { throw PaymentError.unknownChannel(channel) }
+        return c.vouchers
+    }
+    func bestSpendable(channel: ChannelID) async throws -> [Voucher] {
+        let c = try FixedPayments.channel(channel)
+        guard c.direction == .inbound, c.redeemed < c.spent else { return [] }
+        return try await vouchers(channel: channel)
+    }
+    func ledgerStatus() async throws -> LedgerStatus { FixedPayments.ledger }
+    func ledgerAccounts() async throws -> [AccountState] { [FixedPayments.account] }
+    func ledgerAccount() async throws -> AccountState { FixedPayments.account }
+
+    /// Vouchers and the faucet would change the fixed channels and balance: refused, as
+    /// a node refuses what it may not do.
+    private var fixed: PaymentError { .notParty("the fixed test node's channels and balance do not change") }
+    func createVoucher(channel: ChannelID, amount: TokenAmount, lane: UInt64?, send: Bool) async throws -> CreatedVoucher { throw fixed }
+    func checkVoucher(channel: ChannelID, voucher: Voucher) async throws -> TokenAmount { throw fixed }
+    func addVoucher(channel: ChannelID, voucher: Voucher) async throws -> TokenAmount { throw fixed }
+    func submitVoucher(channel: ChannelID, voucher: Voucher?) async throws -> Int { throw fixed }
+    func faucet(account: NodeID, amount: TokenAmount) async throws -> AccountState { throw fixed }
 }
 
 /// The two ways a console reaches a node: every snapshot and key test runs against both,
@@ -73,14 +102,17 @@ enum ConsoleFixture {
         ConsoleSettings(configDirectory: "/nonexistent/filtop", shippedThemes: themes, colorDepth: depth, glyphs: .unicode, readOnly: false)
     }
 
+    /// `wake` is called whenever the feed posts (a payment command's outcome, say).
     static func app(clock: ManualTimeSource, peers: RegisterPeers = .notConfigured, logLines: Int = 40,
-                    via kind: ControlKind = .inProcess) async throws -> ConsoleApp {
+                    via kind: ControlKind = .inProcess, wake: @escaping @Sendable () -> Void = {}) async throws -> ConsoleApp {
         let control = try await kind.reach(FixedNodeControl(peers: peers))
-        let mailbox = ConsoleMailbox(wake: {})
+        let mailbox = ConsoleMailbox(wake: wake)
         let settings = settings()
+        let feed = NodeFeed(control: control, mailbox: mailbox, interval: 60)
         let app = ConsoleApp(settings: settings, keyMap: .defaults, theme: try settings.catalog.theme(named: "default"),
-                             mailbox: mailbox, feed: nil, time: clock)
-        await NodeFeed(control: control, mailbox: mailbox, interval: 60).refresh()
+                             mailbox: mailbox, feed: feed, time: clock)
+        await feed.refresh()
+        await feed.refreshPayments()
         for i in 0..<logLines {
             mailbox.post(NodeEvent(time: FixedNodeControl.started.addingTimeInterval(Double(i)), level: i % 7 == 3 ? .warning : .info,
                                    source: "filtop.node", message: "event \(i): piece baga6ea4seaq\(i) announced"))
@@ -92,7 +124,7 @@ enum ConsoleFixture {
 
     /// The `:` line of a console whose home is `home` and working directory `cwd`.
     static func commands(home: String = "/home/op", cwd: String = "/", readOnly: Bool = false) -> ConsoleCommandLine {
-        ConsoleCommandLine(views: ["overview", "content", "peers", "log"], themes: { ["dusk"] },
+        ConsoleCommandLine(views: ["overview", "content", "peers", "channels", "log"], themes: { ["dusk"] },
                            paths: PathCompletion(home: home, workingDirectory: cwd), readOnly: readOnly)
     }
 

@@ -14,7 +14,7 @@ import Testing
     @Test(arguments: sizes, ControlKind.allCases) func views(size: Size, kind: ControlKind) async throws {
         let clock = ManualTimeSource(FixedNodeControl.started)
         let app = try await ConsoleFixture.app(clock: clock, via: kind)
-        for (i, view) in ["overview", "content", "peers", "log"].enumerated() {
+        for (i, view) in ["overview", "content", "peers", "channels", "log"].enumerated() {
             _ = app.handle(.character(Character("\(i + 1)")))
             assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name(view, size))
         }
@@ -46,6 +46,21 @@ import Testing
         _ = app.handle(.escape)
         app.run("bogus")
         assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name("flash-error", size))
+    }
+
+    @Test(arguments: sizes, ControlKind.allCases) func channelDetailsAndConfirm(size: Size, kind: ControlKind) async throws {
+        let clock = ManualTimeSource(FixedNodeControl.started)
+        let app = try await ConsoleFixture.app(clock: clock, via: kind)
+        _ = app.handle(.character("4"))
+        _ = app.handle(.down)
+        _ = app.handle(.enter)
+        assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name("channel-detail", size))
+        _ = app.handle(.escape)
+        app.run("settle")
+        assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name("channel-settle", size))
+        _ = app.handle(.escape)
+        _ = app.handle(.character("?"))
+        assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name("channels-help", size))
     }
 
     @Test func tooSmall() async throws {

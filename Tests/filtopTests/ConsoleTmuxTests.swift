@@ -135,6 +135,10 @@ import Testing
         }
         pane = try session.waitFor("the devnet in Peers") { $0.contains("Peers · 12 peers") && rows($0, "gateway") == 8 && $0.contains(" ms ") }
         #expect(rows(pane, "provider") == 3 && rows(pane, "ledger") == 1)
+        // The devnet's ledger funded the operator's account; no channel yet.
+        try session.keys("4")
+        pane = try session.waitFor("the Channels view") { $0.contains("Channels · 0 channels") && $0.contains("No payment channels yet") }
+        #expect(pane.contains("Ledger epoch") && pane.contains("balance 100 FIL"))
         try session.keys("1")
 
         // The testers' crash: a relative path after :import. Then ~ must be $HOME.
@@ -226,7 +230,7 @@ import Testing
         pane = try session.waitFor("imported sample.bin")
         try session.keys("2")
         pane = try session.waitFor("the daemon's Content") { $0.contains("1 piece") && $0.contains("sample.bin") }
-        try session.keys("4")
+        try session.keys("5")
         pane = try session.waitFor("the daemon's journal") { $0.contains("listening on \(target)") && $0.contains("imported") }
         try session.keys("C-c")
         pane = try session.waitFor("FILTOP-EXITED 0")

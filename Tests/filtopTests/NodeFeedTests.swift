@@ -1,6 +1,7 @@
 import Foundation
 import NodeKit
 import Synchronization
+import TermUI
 import Testing
 @testable import filtop
 
@@ -35,5 +36,73 @@ final class RevisionNodeControl: PaymentlessControl {
         await feed.refresh()
         #expect(control.state.withLock { $0.listings } == 2)
         #expect(mailbox.take().snapshot?.pieces.count == 4)
+    }
+}
+
+/// A node whose journal the test writes, counting how often its channels are read.
+final class ChannelEventControl: PaymentlessControl {
+    let reads = Mutex(0)
+    let journal: AsyncStream<NodeEvent>
+    let journalSink: AsyncStream<NodeEvent>.Continuation
+    /// Yields the count after every read of the channels.
+    let readCounts: AsyncStream<Int>
+    private let readSink: AsyncStream<Int>.Continuation
+
+    init() {
+        (journal, journalSink) = AsyncStream.makeStream(of: NodeEvent.self)
+        (readCounts, readSink) = AsyncStream.makeStream(of: Int.self)
+    }
+
+    /// The first `n` fixed channels on the `n`th read: each read shows one more.
+    func channels() async throws -> [ChannelSummary] {
+        let n = reads.withLock { $0 += 1; return $0 }
+        readSink.yield(n)
+        return Array(FixedPayments.summaries.prefix(n))
+    }
+    func status() async throws -> NodeStatus { try await FixedNodeControl().status() }
+    func pieces() async throws -> [PieceSummary] { [] }
+    func registerPeers() async throws -> RegisterPeers { .notConfigured }
+    func events(after: UInt64) async -> AsyncStream<NodeEvent> { journal }
+    func eventPage(after: UInt64, wait: Duration) async throws -> [NodeEvent] { [] }
+    func importFile(_ path: String) async -> AsyncThrowingStream<ImportUpdate, Error> { AsyncThrowingStream { $0.finish() } }
+    func importProgress(of path: String) async throws -> ImportProgress? { nil }
+
+    func note(_ kind: NodeEvent.Kind, _ message: String) {
+        journalSink.yield(NodeEvent(time: FixedNodeControl.started, level: .info, kind: kind, source: "filtop.node", message: message))
+    }
+}
+
+@Suite struct NodeFeedChannelTests {
+    /// The channels are read when the feed starts, again after a `.channel` event and when
+    /// the Channels view opens; never by the status poll.
+    @Test(.timeLimit(.minutes(1))) func aChannelEventMakesTheChannelsViewReadAgain() async throws {
+        let control = ChannelEventControl()
+        let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let mailbox = ConsoleMailbox(wake: { wake.yield() })
+        let feed = NodeFeed(control: control, mailbox: mailbox, interval: 3600)
+        let clock = ManualTimeSource(FixedNodeControl.started)
+        let app = ConsoleApp(settings: ConsoleFixture.settings(), keyMap: .defaults, theme: .builtIn, mailbox: mailbox, feed: feed, time: clock)
+        let task = feed.start()
+        defer { task.cancel() }
+        var reads = control.readCounts.makeAsyncIterator()
+        let first = await reads.next()
+        #expect(first == 1)
+        for _ in 0..<3 { await feed.refresh() }
+        #expect(control.reads.withLock { $0 } == 1, "the status poll read the channels")
+
+        control.note(.log, "a log line, not about channels")
+        control.note(.channel, "paych: settling pchexample")
+        let afterTheEvent = await reads.next()
+        #expect(afterTheEvent == 2)
+        for await _ in wakes {
+            app.update()
+            if app.channelsView.caption == "2 channels" { break }
+        }
+        #expect(app.logView.log.lines.elements.map(\.text).contains("info paych: settling pchexample"))
+
+        _ = app.handle(.character("4"))
+        #expect(app.current === app.channelsView)
+        let onOpening = await reads.next()
+        #expect(onOpening == 3)
     }
 }

@@ -38,13 +38,39 @@ public struct ChannelSummary: Sendable, Equatable {
     /// Funds not yet promised by a voucher.
     public var available: TokenAmount { (try? funds.subtracting(spent)) ?? .zero }
 
-    /// Where the channel stands at `epoch`: open, settling (with epochs left), settled
-    /// (collectable) or collected.
-    public func settleState(at epoch: UInt64?) -> String {
-        if collected { return "collected" }
-        guard let end = settlingAt else { return "open" }
-        guard let epoch else { return "settling" }
-        return epoch >= end ? "collectable" : "settling, \(end - epoch) epochs left"
+    /// Where the channel stands at `epoch`, in words: open, settling (with epochs left),
+    /// settled (collectable) or collected.
+    public func settleState(at epoch: UInt64?) -> String { settlement(at: epoch).description }
+
+    /// Where the channel stands at `epoch` (nil: the ledger's epoch is not known).
+    public func settlement(at epoch: UInt64?) -> Settlement {
+        if collected { return .collected }
+        guard let end = settlingAt else { return .open }
+        guard let epoch else { return .settling(epochsLeft: nil) }
+        return epoch >= end ? .collectable : .settling(epochsLeft: end - epoch)
+    }
+
+    /// A channel's stage between open and collected, for front ends that lay it out
+    /// themselves (a narrow table column); `description` is `settleState(at:)`'s text.
+    public enum Settlement: Sendable, Equatable, CustomStringConvertible {
+        /// Takes funds and vouchers.
+        case open
+        /// Settle was called; collectable once `epochsLeft` epochs pass (nil: unknown).
+        case settling(epochsLeft: UInt64?)
+        /// The settle period is over: `collect` pays out.
+        case collectable
+        /// Paid out and closed.
+        case collected
+
+        public var description: String {
+            switch self {
+            case .open: return "open"
+            case .settling(let left?): return "settling, \(left) epochs left"
+            case .settling(nil): return "settling"
+            case .collectable: return "collectable"
+            case .collected: return "collected"
+            }
+        }
     }
 }
 

@@ -10,11 +10,14 @@ final class ConsoleApp: TerminalApplication {
     enum Mode: Equatable {
         case normal, command, filter, help
         case confirmQuit(ConfirmDialog)
+        /// A payment command waiting for the operator's yes (focus starts on Cancel).
+        case confirmPayment(ConfirmDialog, PaymentCommand)
         case detail(DetailPanel)
     }
 
     let views: [ConsoleView]
     let logView: LogPaneView
+    let channelsView: ChannelsView
     private(set) var tabs: Tabs
     private(set) var mode: Mode = .normal
     private(set) var flash = FlashLine()
@@ -39,8 +42,9 @@ final class ConsoleApp: TerminalApplication {
     init(settings: ConsoleSettings, keyMap: KeyMap, theme: Theme, mailbox: ConsoleMailbox, feed: NodeFeed?, time: TimeSource,
          clipboard: @escaping (String) -> Void = Clipboard.copy) {
         logView = LogPaneView()
+        channelsView = ChannelsView(readOnly: settings.readOnly, time: time)
         views = [OverviewView(readOnly: settings.readOnly), ContentView(readOnly: settings.readOnly),
-                 PeersView(staleAfter: settings.peerStaleAfter), logView]
+                 PeersView(staleAfter: settings.peerStaleAfter), channelsView, logView]
         tabs = Tabs(titles: views.map(\.title))
         self.settings = settings
         self.keyMap = keyMap
@@ -76,9 +80,16 @@ final class ConsoleApp: TerminalApplication {
 
     func update() {
         let delivery = mailbox.take()
-        if let s = delivery.snapshot {
+        if var s = delivery.snapshot {
+            s.payments = snapshot.payments
             snapshot = s
-            for view in views { view.update(s) }
+        }
+        if var p = delivery.payments {
+            p.receivedAt = time.now
+            snapshot.payments = p
+        }
+        if delivery.snapshot != nil || delivery.payments != nil {
+            for view in views { view.update(snapshot) }
         }
         for event in delivery.events { logView.append(event) }
         for (text, level) in delivery.notices { say(text, level) }
@@ -111,13 +122,23 @@ final class ConsoleApp: TerminalApplication {
             case .confirmed: finished = true
             case .cancelled: mode = .normal
             }
+        case .confirmPayment(var dialog, let command):
+            switch dialog.handle(key) {
+            case .pending: mode = .confirmPayment(dialog, command)
+            case .confirmed:
+                mode = .normal
+                perform(command)
+            case .cancelled:
+                mode = .normal
+                say("\(dialog.confirmLabel.lowercased()) cancelled")
+            }
         }
         return !finished
     }
 
     private func handleNormal(_ key: Key) {
         if case .character(let c) = key, let n = c.wholeNumberValue, (1...views.count).contains(n) {
-            tabs.selected = n - 1
+            open(view: n - 1)
             return
         }
         guard let action = keyMap.action(for: key) else { return }
@@ -132,8 +153,8 @@ final class ConsoleApp: TerminalApplication {
             filterLine.begin(filterBefore)
             mode = .filter
         case .help: mode = .help
-        case .nextView: tabs.next()
-        case .previousView: tabs.previous()
+        case .nextView: open(view: (tabs.selected + 1) % views.count)
+        case .previousView: open(view: (tabs.selected + views.count - 1) % views.count)
         case .quit: quit(force: false)
         case .back:
             if !current.filterQuery.isEmpty { current.setFilter("") } else { flash.clear() }
@@ -185,10 +206,62 @@ final class ConsoleApp: TerminalApplication {
         case .quit(let force): quit(force: force)
         case .help: mode = .help
         case .view(let name):
-            if let i = views.firstIndex(where: { $0.title.lowercased() == name }) { tabs.selected = i }
+            if let i = views.firstIndex(where: { $0.title.lowercased() == name }) { open(view: i) }
         case .theme(let name): switchTheme(name)
         case .importFile(let path): startImport(path)
+        case .addFunds(let peer, let amount): addFunds(peer: peer, amount: amount)
+        case .settle: confirmOnSelected(":settle") { .settle($0) }
+        case .collect: confirmOnSelected(":collect") { .collect($0) }
         }
+    }
+
+    /// Shows view `index`; opening Channels has the feed read the channels again.
+    private func open(view index: Int) {
+        tabs.selected = index
+        if current === channelsView { feed?.requestPayments() }
+    }
+
+    /// `:add-funds`: to `peer`, or else to the peer of the outbound channel selected in
+    /// Channels; asks first.
+    private func addFunds(peer: NodeID?, amount: TokenAmount) {
+        let target: NodeID
+        if let peer {
+            target = peer
+        } else {
+            guard let channel = selectedChannel(for: "add-funds without a peer") else { return }
+            guard channel.direction == .outbound else {
+                return say("channel \(channel.id.short) is inbound (\(channel.peer.short) pays this node); to pay it, name it: :add-funds PEER AMOUNT", .warning)
+            }
+            target = channel.peer
+        }
+        let command = PaymentCommand.addFunds(peer: target, amount: amount, channel: channelsView.openChannel(to: target)?.id)
+        mode = .confirmPayment(command.confirmation, command)
+    }
+
+    /// `:settle`, `:collect`: on the channel selected in Channels; asks first.
+    private func confirmOnSelected(_ what: String, _ command: (ChannelSummary) -> PaymentCommand) {
+        guard let channel = selectedChannel(for: what) else { return }
+        let c = command(channel)
+        mode = .confirmPayment(c.confirmation, c)
+    }
+
+    /// The channel selected in Channels, when that view is showing; else says what to do.
+    private func selectedChannel(for what: String) -> ChannelSummary? {
+        let key = (views.firstIndex { $0 === channelsView } ?? 0) + 1
+        guard current === channelsView else {
+            say("\(what) acts on the selected channel: open Channels (\(key)) and select one", .warning)
+            return nil
+        }
+        guard let channel = channelsView.selectedChannel else {
+            say("no channel selected: \(what) needs one; select it in the table (Esc clears a filter)", .warning)
+            return nil
+        }
+        return channel
+    }
+
+    private func perform(_ command: PaymentCommand) {
+        guard let feed else { return say("no node attached", .error) }
+        feed.run(command)
     }
 
     private func quit(force: Bool) {
@@ -251,7 +324,7 @@ final class ConsoleApp: TerminalApplication {
         case .help:
             let hidden = Set(KeyAction.allCases).subtracting(current.actions).subtracting([.nextView, .previousView, .command, .help, .back, .quit])
             HelpScreen(title: current.title, viewEntries: helpEntries, keyMap: keyMap, hidden: hidden).render(into: &buffer, rect: parts[2], context: context)
-        case .confirmQuit(let dialog):
+        case .confirmQuit(let dialog), .confirmPayment(let dialog, _):
             dialog.render(into: &buffer, screen: buffer.bounds, context: context)
         case .detail(let panel):
             panel.render(into: &buffer, rect: parts[2], context: context)

@@ -1,4 +1,5 @@
 import Foundation
+import NodeKit
 
 /// The `:` commands: what they are, how they parse, and what Tab completes. A read-only
 /// console neither offers nor accepts the commands that change the node.
@@ -6,6 +7,12 @@ struct ConsoleCommandLine {
     /// A parsed command.
     enum Command: Equatable {
         case importFile(String)
+        /// Fund the channel to `peer`, or, with no peer, the selected channel's peer.
+        case addFunds(peer: NodeID?, amount: TokenAmount)
+        /// Settle the selected channel.
+        case settle
+        /// Collect the selected channel.
+        case collect
         case theme(String?)
         case view(String)
         case help
@@ -25,7 +32,7 @@ struct ConsoleCommandLine {
     let readOnly: Bool
 
     /// The commands offered, in the order help and errors list them.
-    var verbs: [String] { (readOnly ? [] : ["import"]) + ["theme", "help", "q", "quit", "q!"] }
+    var verbs: [String] { (readOnly ? [] : ["import", "add-funds", "settle", "collect"]) + ["theme", "help", "q", "quit", "q!"] }
 
     func parse(_ line: String) throws(Error) -> Command {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -40,10 +47,37 @@ struct ConsoleCommandLine {
             guard !readOnly else { throw Error(description: "read-only console: :import is disabled (started with --readonly)") }
             guard !argument.isEmpty else { throw Error(description: "usage: :import PATH (a file to import as a piece)") }
             return .importFile(paths.absolute(argument))
+        case "add-funds":
+            guard !readOnly else { throw Error(description: "read-only console: :add-funds is disabled (started with --readonly)") }
+            return try addFunds(argument)
+        case "settle", "collect":
+            guard !readOnly else { throw Error(description: "read-only console: :\(verb) is disabled (started with --readonly)") }
+            guard argument.isEmpty else {
+                throw Error(description: ":\(verb) acts on the channel selected in the Channels view and takes no argument")
+            }
+            return verb == "settle" ? .settle : .collect
         default:
             if views.contains(verb.lowercased()) { return .view(verb.lowercased()) }
             throw Error(description: "unknown command '\(verb)'; try \((verbs + views).joined(separator: ", "))")
         }
+    }
+
+    /// `[PEER] AMOUNT`: a first word starting `fid` is the peer; the rest is the amount.
+    private func addFunds(_ argument: String) throws(Error) -> Command {
+        let usage = "usage: :add-funds [PEER] AMOUNT (PEER a node ID, fid…, else the selected channel's peer; AMOUNT e.g. 0.5 FIL)"
+        guard !argument.isEmpty else { throw Error(description: usage) }
+        let first = String(argument.prefix { $0 != " " })
+        var peer: NodeID?
+        var amountText = argument
+        if first.lowercased().hasPrefix("fid") {
+            do { peer = try NodeID(first) } catch { throw Error(description: error.description) }
+            amountText = argument.dropFirst(first.count).trimmingCharacters(in: .whitespaces)
+            guard !amountText.isEmpty else { throw Error(description: "add-funds needs an amount after the peer; " + usage) }
+        }
+        let amount: TokenAmount
+        do { amount = try TokenAmount(amountText) } catch { throw Error(description: error.description) }
+        guard amount > .zero else { throw Error(description: "add-funds needs an amount above zero, e.g. 0.5 FIL") }
+        return .addFunds(peer: peer, amount: amount)
     }
 
     /// Full-line candidates for Tab: verbs and view names, theme names after `theme `,

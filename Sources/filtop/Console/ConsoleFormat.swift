@@ -64,5 +64,25 @@ enum ConsoleFormat {
         return us < 10_000 ? String(format: "%.1f ms", Double(us) / 1000) : "\(us / 1000) ms"
     }
 
+    /// An amount in FIL, without the unit, in at most six columns for a table cell:
+    /// `1.25`, `0.0042`, `12345`, `3M`. Digits that do not fit are dropped, never rounded
+    /// up, and a non-zero amount below 0.0001 FIL shows `~0`, not a false `0`; the
+    /// details show the exact amount.
+    static func fil(_ amount: TokenAmount) -> String {
+        let columns = 6
+        guard amount.attoFIL != 0 else { return "0" }
+        let whole = amount.attoFIL / TokenAmount.attoPerFIL
+        if whole >= 1_000_000_000 { return "\(whole / 1_000_000_000)G" }
+        if whole >= 1_000_000 { return "\(whole / 1_000_000)M" }
+        let wholeText = String(whole)
+        let room = columns - wholeText.count - 1
+        guard room > 0 else { return wholeText }
+        let fraction = String(amount.attoFIL % TokenAmount.attoPerFIL)
+        var digits = String((String(repeating: "0", count: 18 - fraction.count) + fraction).prefix(room))
+        while digits.hasSuffix("0") { digits.removeLast() }
+        if digits.isEmpty { return whole == 0 ? "~0" : wholeText }
+        return wholeText + "." + digits
+    }
+
     private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 }

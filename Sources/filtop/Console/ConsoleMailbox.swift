@@ -9,6 +9,8 @@ final class ConsoleMailbox: Sendable {
     /// Everything posted since the last `take`.
     struct Delivery {
         var snapshot: NodeSnapshot?
+        /// The channels and the ledger, read again after a `.channel` event.
+        var payments: PaymentsSnapshot?
         var events: [NodeEvent] = []
         var notices: [(String, FlashLine.Level)] = []
         /// nil: no news; `.some(nil)`: the import ended; `.some(p)`: it is at `p`.
@@ -43,6 +45,9 @@ final class ConsoleMailbox: Sendable {
         }
         if changed { signal() }
     }
+
+    /// Posts the channels and the ledger as just read.
+    func post(_ payments: PaymentsSnapshot) { state.withLock { $0.delivery.payments = payments }; signal() }
 
     func post(_ event: NodeEvent) { state.withLock { $0.delivery.events.append(event) }; signal() }
     func notice(_ text: String, _ level: FlashLine.Level) { state.withLock { $0.delivery.notices.append((text, level)) }; signal() }

@@ -5,6 +5,9 @@ struct NodeSnapshot: Sendable, Equatable {
     var status: NodeStatus?
     var pieces: [PieceSummary] = []
     var peers: RegisterPeers?
+    /// The channels and the ledger, delivered apart from the polled fields above (after
+    /// journal events) and kept across polls by the console.
+    var payments: PaymentsSnapshot?
     /// The last error talking to the node, if the last poll failed.
     var error: String?
 }

@@ -2,8 +2,8 @@ import Foundation
 import NodeKit
 import TermUI
 
-/// The node at a glance: identity, roles, where its data lives, how long it has run, and
-/// what it holds.
+/// The node at a glance: identity, roles, where its data lives, how long it has run,
+/// what it holds, its payment channels and its balance on the ledger.
 final class OverviewView: ConsoleView {
     let title = "Overview"
     private var snapshot = NodeSnapshot()
@@ -37,10 +37,27 @@ final class OverviewView: ConsoleView {
             ("CAR bytes", ConsoleFormat.bytes(s.carBytes)),
             ("Register peers", snapshot.peers?.configured == true ? "\(s.peerCount)" : "no register configured"),
             ("Live gateways", "\(s.liveGateways)"),
+            ("Channels", channels),
+            ("Ledger balance", balance),
         ])
         fields.render(into: &buffer, rect: Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: rect.height), context: context)
         if let error = snapshot.error {
             buffer.write("last poll failed: \(error)", x: rect.x + 1, y: rect.maxY - 1, style: context.theme[.flashError], clip: rect)
         }
+    }
+
+    /// "2 outbound, 1 inbound", or why they could not be read.
+    private var channels: String {
+        guard let p = snapshot.payments else { return "not read yet" }
+        if let error = p.channelsError { return "cannot read: \(error)" }
+        let outbound = p.channels.filter { $0.direction == .outbound }.count
+        return "\(outbound) outbound, \(p.channels.count - outbound) inbound"
+    }
+
+    /// The node's account balance, or why there is none.
+    private var balance: String {
+        guard let p = snapshot.payments else { return "not read yet" }
+        if let account = p.account { return account.balance.description }
+        return "unknown: " + (p.ledgerError ?? "the ledger did not answer")
     }
 }
