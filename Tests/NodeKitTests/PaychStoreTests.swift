@@ -5,8 +5,8 @@ import Testing
 @Suite struct PaychStoreTests {
     /// Regression: the payment channel tables were never in `Schema`, so every node's
     /// channel list failed with "no such table: paych_channel".
-    @Test func aNewDatabaseHasThePaymentChannelTables() throws {
+    @Test func aNewDatabaseHasThePaymentChannelTables() async throws {
         let store = PaychStore(database: try NodeDatabase())
-        #expect(try store.channels().isEmpty)
+        #expect(try await store.channels().isEmpty)
     }
 }

@@ -13,7 +13,7 @@ struct PaymentNodeTests {
         let payee: Node
         let clock: ManualClock
 
-        static func run<T: Sendable>(settleDelay: Int = 10, loopback: Bool = false, register: Bool = true, _ body: (Market) async throws -> T) async throws -> T {
+        static func run<T: Sendable>(settleDelay: Int = 10, loopback: Bool = false, _ body: (Market) async throws -> T) async throws -> T {
             let root = FileManager.default.temporaryDirectory.appendingPathComponent("filtop-paych-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: root) }
             let clock = ManualClock()
@@ -29,10 +29,8 @@ struct PaymentNodeTests {
                 if let ledger {  // which also keeps the register, where the payer finds the payee
                     config.ledger.address = ledger.listenAddress!.description
                     config.ledger.nodeID = ledger.identity.nodeID.description
-                    if register {
-                        config.register.address = config.ledger.address
-                        config.register.nodeID = config.ledger.nodeID
-                    }
+                    config.register.address = config.ledger.address
+                    config.register.nodeID = config.ledger.nodeID
                 }
                 let node = try Node(directory: dir, identity: KeyPair(), config: config, clock: nodeClock, transport: transport)
                 try await node.start()
@@ -97,7 +95,7 @@ struct AmountCaptureTests {
     }
 
     @Test func paymentsFromParallelLanesShareOneSession() async throws {
-        try await PaymentNodeTests.Market.run(loopback: true, register: false) { m in
+        try await PaymentNodeTests.Market.run(loopback: true) { m in
             try await m.fund(m.payer, "10 FIL")
             let channel = try await m.payer.payments.manager.addFunds(to: m.payee.identity.nodeID, amount: try TokenAmount("2 FIL"))
             let session = try await m.payer.context.transport.connect(
