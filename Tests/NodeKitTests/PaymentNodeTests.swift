@@ -75,6 +75,86 @@ struct PaymentNodeTests {
     }
 }
 
+extension PaymentNodeTests {
+    /// Opens a 2 FIL channel from the payer to the payee.
+    static func channel(_ m: Market) async throws -> ChannelID {
+        try await m.fund(m.payer, "10 FIL")
+        return try await m.payer.payments.manager.addFunds(to: m.payee.identity.nodeID, amount: try TokenAmount("2 FIL"))
+    }
+
+    @Test func thePayeeRefusesEachBadVoucherWithItsReasonAndKeepsNone() async throws {
+        try await Market.run { m in
+            let id = try await Self.channel(m)
+            let payer = m.payer.identity, inbox = m.payee.payments.inbox
+            func v(_ lane: UInt64, _ nonce: UInt64, _ amount: String, signer: KeyPair? = nil, channel: ChannelID? = nil) throws -> Voucher {
+                try Voucher(channel: channel ?? id, lane: lane, nonce: nonce, amount: try TokenAmount(amount), signer: signer ?? payer)
+            }
+            #expect(try await inbox.add(try v(0, 1, "1 FIL")) == (try TokenAmount("1 FIL")))
+            #expect(try await inbox.add(try v(0, 2, "1.25 FIL")) == (try TokenAmount("0.25 FIL")))
+            await #expect(throws: PaymentError.staleVoucher(lane: 0, nonce: 2, last: 2)) { try await inbox.add(try v(0, 2, "1.25 FIL")) }
+            await #expect(throws: PaymentError.staleVoucher(lane: 0, nonce: 1, last: 2)) { try await inbox.add(try v(0, 1, "1.5 FIL")) }
+            await #expect(throws: PaymentError.lowerAmount(lane: 0, amount: try TokenAmount("1 FIL"), last: try TokenAmount("1.25 FIL"))) {
+                try await inbox.add(try v(0, 3, "1 FIL"))
+            }
+            await #expect(throws: PaymentError.overspend(channel: id, by: try TokenAmount("0.25 FIL"), funds: try TokenAmount("2 FIL"))) {
+                try await inbox.add(try v(1, 1, "1 FIL"))
+            }
+            await #expect(throws: PaymentError.badSignature("the voucher is not signed by the payer of channel \(id.short)")) {
+                try await inbox.add(try v(1, 1, "0.5 FIL", signer: m.payee.identity))
+            }
+            let other = ChannelID(payer: payer.publicKey, payee: m.payee.identity.nodeID, nonce: 99)
+            await #expect(throws: PaymentError.wrongChannel(voucher: id, expected: other)) { try await inbox.add(try v(1, 1, "0.5 FIL"), expected: other) }
+            // The ledger's answer, across the wire: the same refusal it would raise locally.
+            await #expect(throws: PaymentError.unknownChannel(other).refusal) { try await inbox.add(try v(1, 1, "0.5 FIL", channel: other)) }
+            let held = try await m.payee.payments.vouchers(id)
+            #expect(held.map(\.nonce) == [2])
+            #expect(held.first?.amount == (try TokenAmount("1.25 FIL")))
+        }
+    }
+
+    @Test func aVoucherAfterTheSettlePeriodIsRefused() async throws {
+        try await Market.run(settleDelay: 3) { m in
+            let id = try await Self.channel(m)
+            let first = try await m.payer.payments.manager.createVoucher(channel: id, amount: .cumulative(try TokenAmount("1 FIL")))
+            _ = try await m.payee.payments.inbox.add(first)
+            _ = try await m.payer.control.settle(id)
+            m.clock.advance(by: .seconds(3))
+            let late = try Voucher(channel: id, lane: 5, nonce: 1, amount: try TokenAmount("0.5 FIL"), signer: m.payer.identity)
+            // The payee reads the channel again (its cached state predates the settle).
+            _ = try await m.payee.payments.channel(id)
+            m.payee.payments.inbox.forget(id)
+            await #expect(throws: PaymentError.self) { try await m.payee.payments.inbox.add(late) }
+            let collected = try await m.payee.control.collect(id)
+            #expect(collected.collected)
+            // The payee's settle redeemed nothing (the payer settled); what it holds was
+            // never submitted, so collect paid it nothing and refunded the payer all.
+            #expect(try await m.ledger.payments.ledger.ledger().account(m.payer.identity.nodeID).balance == (try TokenAmount("10 FIL")))
+        }
+    }
+
+    @Test func twoPayersOnOneChannelNeverSignTheSameNonce() async throws {
+        try await Market.run { m in
+            let id = try await Self.channel(m)
+            let step = try TokenAmount("1 attoFIL")
+            let vouchers = try await withThrowingTaskGroup(of: [Voucher].self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        var mine: [Voucher] = []
+                        for _ in 0..<25 { mine.append(try await m.payer.payments.manager.createVoucher(channel: id, amount: .increment(step), lane: 0)) }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: [Voucher]()) { $0 += $1 }
+            }
+            #expect(Set(vouchers.map(\.nonce)) == Set(1...50))
+            #expect(Set(vouchers.map(\.amount)).count == 50)
+            let best = try #require(vouchers.max { $0.nonce < $1.nonce })
+            #expect(best.amount == (try TokenAmount("50 attoFIL")))
+            #expect(try await m.payee.payments.inbox.add(best) == (try TokenAmount("50 attoFIL")))
+        }
+    }
+}
+
 /// Amounts captured by async closures: Swift 6.3's debug builds corrupted the stack when
 /// an async closure captured a 16-byte-aligned value, which `TokenAmount` was while it
 /// stored a `UInt128` (the voucher benchmark crashed, or hung, on its first voucher).
