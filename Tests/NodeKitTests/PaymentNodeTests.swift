@@ -112,23 +112,31 @@ extension PaymentNodeTests {
         }
     }
 
-    @Test func aVoucherAfterTheSettlePeriodIsRefused() async throws {
-        try await Market.run(settleDelay: 3) { m in
+    @Test(.timeLimit(.minutes(1))) func whenThePayerSettlesThePayeeRedeemsInTimeAndLaterVouchersAreRefused() async throws {
+        try await Market.run(settleDelay: 20) { m in
             let id = try await Self.channel(m)
-            let first = try await m.payer.payments.manager.createVoucher(channel: id, amount: .cumulative(try TokenAmount("1 FIL")))
-            _ = try await m.payee.payments.inbox.add(first)
+            for (lane, amount) in [(UInt64(0), "1 FIL"), (1, "0.5 FIL")] {
+                let v = try await m.payer.payments.manager.createVoucher(channel: id, amount: .cumulative(try TokenAmount(amount)), lane: lane)
+                _ = try await m.payee.payments.inbox.add(v)
+            }
             _ = try await m.payer.control.settle(id)
-            m.clock.advance(by: .seconds(3))
-            let late = try Voucher(channel: id, lane: 5, nonce: 1, amount: try TokenAmount("0.5 FIL"), signer: m.payer.identity)
-            // The payee reads the channel again (its cached state predates the settle).
+            // The payee's watcher notices the settle within one interval and redeems both lanes.
+            let deadline = m.clock.now.addingTimeInterval(Payments.watchInterval.seconds)
+            await m.clock.waitForSleepers(3, until: deadline)  // the three nodes' watchers
+            m.clock.advance(by: Payments.watchInterval)
+            for await event in m.payee.journal.subscribe(after: 0) where event.message.contains("redeemed 2 vouchers before it closes") { break }
+            let ledger = try m.ledger.payments.ledger.ledger()
+            #expect(try await ledger.channel(id).redeemed == (try TokenAmount("1.5 FIL")))
+            m.clock.advance(by: .seconds(20))
+            let late = try Voucher(channel: id, lane: 5, nonce: 1, amount: try TokenAmount("0.1 FIL"), signer: m.payer.identity)
             _ = try await m.payee.payments.channel(id)
             m.payee.payments.inbox.forget(id)
             await #expect(throws: PaymentError.self) { try await m.payee.payments.inbox.add(late) }
-            let collected = try await m.payee.control.collect(id)
+            let collected = try await m.payer.control.collect(id)
             #expect(collected.collected)
-            // The payee's settle redeemed nothing (the payer settled); what it holds was
-            // never submitted, so collect paid it nothing and refunded the payer all.
-            #expect(try await m.ledger.payments.ledger.ledger().account(m.payer.identity.nodeID).balance == (try TokenAmount("10 FIL")))
+            #expect(collected.redeemed == (try TokenAmount("1.5 FIL")))
+            #expect(try await ledger.account(m.payee.identity.nodeID).balance == (try TokenAmount("1.5 FIL")))
+            #expect(try await ledger.account(m.payer.identity.nodeID).balance == (try TokenAmount("8.5 FIL")))
         }
     }
 

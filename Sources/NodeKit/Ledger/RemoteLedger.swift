@@ -1,11 +1,13 @@
 /// A `Ledger` on another node (one with the `ledger` role), reached over a secure
-/// session that must prove the ledger node's ID. A session is opened per call and closed
-/// after it, so a ledger that restarts is simply reached again on the next call.
-public struct RemoteLedger: Ledger {
+/// session that must prove the ledger node's ID. The session is opened on first use,
+/// shared by every call, and opened again after it fails, so a ledger that restarts is
+/// simply reached again on the next call.
+public final class RemoteLedger: Ledger {
     public let address: NodeAddress
     public let nodeID: NodeID
     private let identity: KeyPair
     private let transport: any Transport
+    private let session = Locked<(any PeerSession)?>(nil)
 
     public init(address: NodeAddress, nodeID: NodeID, identity: KeyPair, transport: any Transport) {
         self.address = address
@@ -14,15 +16,43 @@ public struct RemoteLedger: Ledger {
         self.transport = transport
     }
 
+    /// Closes the shared session.
+    public func close() async {
+        let open = session.withLock { s -> (any PeerSession)? in defer { s = nil }; return s }
+        await open?.close()
+    }
+
     private func call<Request: WireMessage, Answer: WireMessage>(_ request: Request, expecting: Answer.Type) async throws -> Answer {
-        let session: any PeerSession
-        do {
-            session = try await transport.connect(to: address, identity: identity, expectedPeer: nodeID, timeout: .seconds(5))
-        } catch {
-            throw PaymentError.noLedger("the ledger at \(address) cannot be reached: \(error)")
+        let current: any PeerSession
+        if let open = session.withLock({ $0 }) {
+            current = open
+        } else {
+            let opened: any PeerSession
+            do {
+                opened = try await transport.connect(to: address, identity: identity, expectedPeer: nodeID, timeout: .seconds(5))
+            } catch {
+                throw PaymentError.noLedger("the ledger at \(address) cannot be reached: \(error)")
+            }
+            let (winner, extra) = session.withLock { s -> (any PeerSession, (any PeerSession)?) in
+                if let other = s { return (other, opened) }  // another call connected first
+                s = opened
+                return (opened, nil)
+            }
+            await extra?.close()
+            current = winner
         }
-        defer { Task { await session.close() } }
-        return try await session.call(request, expecting: Answer.self)
+        do {
+            return try await current.call(request, expecting: Answer.self)
+        } catch let refusal as Refusal {
+            throw refusal
+        } catch let error as WireError {
+            throw error
+        } catch {
+            // The session failed: forget it so the next call reconnects.
+            session.withLock { if let s = $0, s.peer == current.peer { $0 = nil } }
+            await current.close()
+            throw PaymentError.noLedger("the ledger at \(address) did not answer: \(error)")
+        }
     }
 
     public func status() async throws -> LedgerStatus { try await call(LedgerStatusRequest(), expecting: LedgerStatusInfo.self).status }

@@ -5,8 +5,8 @@ import GRDB
 /// funds (reusing an open one), tops it up, allocates lanes and signs vouchers only
 /// within the channel's funds.
 ///
-/// A voucher's nonce and amount are decided and stored in one transaction before the
-/// voucher is returned, so two tasks paying on one channel never sign the same nonce and
+/// A voucher's nonce and amount are decided and stored in one transaction (shared by the
+/// requests that arrive together, `BatchedWrites`) before the voucher is returned, so two tasks paying on one channel never sign the same nonce and
 /// a restart (even after kill -9) never reuses one. The payer's write is not flushed to
 /// the disk like the payee's: a voucher the payer forgets in a power cut can only make it
 /// sign a later one the payee refuses as stale, never make the payee lose money.
@@ -14,11 +14,18 @@ public struct ChannelManager: Sendable {
     private let context: NodeContext
     private let store: PaychStore
     private let ledger: LedgerAccess
+    private let activity: VoucherActivity
+    private let signing: BatchedWrites<VoucherRequest, Voucher>
 
     init(context: NodeContext, store: PaychStore, ledger: LedgerAccess) {
         self.context = context
         self.store = store
         self.ledger = ledger
+        activity = VoucherActivity(context: context, verb: "signed")
+        let identity = context.identity, clock = context.clock
+        signing = BatchedWrites(database: store.database, durable: false, label: "filtop.voucher-signing") { db, requests in
+            try Self.sign(requests, store: store, identity: identity, now: clock.now, db)
+        }
     }
 
     /// Adds `amount` to the open outbound channel to `peer`, or opens one with it. The peer
@@ -61,42 +68,67 @@ public struct ChannelManager: Sendable {
         case increment(TokenAmount)
     }
 
+    /// A voucher asked for, waiting for its batch.
+    struct VoucherRequest: Sendable {
+        let channel: ChannelID
+        let amount: Amount
+        let lane: UInt64?
+    }
+
     /// Signs the next voucher of `lane` (a new lane when nil) on outbound channel `id`.
     /// Refused, with the shortfall, when all lanes would owe more than the channel holds.
     public func createVoucher(channel id: ChannelID, amount: Amount, lane: UInt64? = nil) async throws -> Voucher {
-        let identity = context.identity, now = context.clock.now
-        let voucher = try await store.database.write { db -> Voucher in
-            guard let channel = try store.channel(id, db), channel.direction == .outbound else {
-                throw PaymentError.unknownChannel(id)
-            }
-            guard !channel.collected else { throw PaymentError.collected(id) }
-            if let end = channel.settlingAt { throw PaymentError.settling(channel: id, since: end) }
-            let lanes = try store.lanes(of: id, db)
-            let laneID = lane ?? (lanes.map(\.voucher.lane).max().map { $0 + 1 } ?? 0)
-            let last = lanes.first { $0.voucher.lane == laneID }?.voucher
-            if last == nil, lanes.count >= ChannelState.maxLanes {
-                throw PaymentError.limit("channel \(id.short) already has \(ChannelState.maxLanes) lanes; pass --lane to reuse one")
-            }
-            let total: TokenAmount
-            switch amount {
-            case .cumulative(let a): total = a
-            case .increment(let a): total = try (last?.amount ?? .zero).adding(a)
-            }
-            if let last, total <= last.amount {
-                throw PaymentError.lowerAmount(lane: laneID, amount: total, last: last.amount)
-            }
-            guard total > .zero else { throw PaymentError.invalidVoucher("a voucher must be for more than 0 FIL") }
-            var owed = total.attoFIL
-            for l in lanes where l.voucher.lane != laneID { owed += l.voucher.amount.attoFIL }
-            guard owed <= channel.funds.attoFIL else {
-                throw PaymentError.overspend(channel: id, by: TokenAmount(unchecked: owed - channel.funds.attoFIL), funds: channel.funds)
-            }
-            let voucher = try Voucher(channel: id, lane: laneID, nonce: (last?.nonce ?? 0) + 1, amount: total, signer: identity)
-            try store.saveLane(voucher, now: now, db)
-            return voucher
-        }
-        context.note(.info, .channel, "paych: voucher for \(voucher.amount) on \(id.short) lane \(voucher.lane) nonce \(voucher.nonce)")
+        let voucher = try await signing.submit(VoucherRequest(channel: id, amount: amount, lane: lane))
+        activity.record(voucher, delta: voucher.amount)
         return voucher
+    }
+
+    /// One batch of voucher requests, in one transaction: each decided against the lanes
+    /// as the requests before it left them, signed and stored.
+    static func sign(_ requests: [VoucherRequest], store: PaychStore, identity: KeyPair, now: Date, _ db: Database) throws -> [Result<Voucher, any Error>] {
+        var channels: [ChannelID: PaychStore.Channel] = [:]
+        var lanes: [ChannelID: [UInt64: LaneState]] = [:]
+        return requests.map { request in
+            Result {
+                let id = request.channel
+                if channels[id] == nil {
+                    guard let channel = try store.channel(id, db), channel.direction == .outbound else { throw PaymentError.unknownChannel(id) }
+                    channels[id] = channel
+                    lanes[id] = try store.laneStates(of: id, db)
+                }
+                let voucher = try nextVoucher(request, channel: channels[id]!, lanes: lanes[id]!, identity: identity)
+                try store.saveLane(voucher, now: now, db)
+                lanes[id]![voucher.lane] = LaneState(lane: voucher.lane, nonce: voucher.nonce, amount: voucher.amount)
+                return voucher
+            }
+        }
+    }
+
+    /// The voucher `request` asks for on `channel`, whose lanes are `lanes`, signed.
+    private static func nextVoucher(_ request: VoucherRequest, channel: PaychStore.Channel, lanes: [UInt64: LaneState], identity: KeyPair) throws -> Voucher {
+        let id = channel.id
+        guard !channel.collected else { throw PaymentError.collected(id) }
+        if let end = channel.settlingAt { throw PaymentError.settling(channel: id, since: end) }
+        let laneID = request.lane ?? (lanes.keys.max().map { $0 + 1 } ?? 0)
+        let last = lanes[laneID]
+        if last == nil, lanes.count >= ChannelState.maxLanes {
+            throw PaymentError.limit("channel \(id.short) already has \(ChannelState.maxLanes) lanes; pass --lane to reuse one")
+        }
+        let total: TokenAmount
+        switch request.amount {
+        case .cumulative(let a): total = a
+        case .increment(let a): total = try (last?.amount ?? .zero).adding(a)
+        }
+        if let last, total <= last.amount {
+            throw PaymentError.lowerAmount(lane: laneID, amount: total, last: last.amount)
+        }
+        guard total > .zero else { throw PaymentError.invalidVoucher("a voucher must be for more than 0 FIL") }
+        var owed = total.attoFIL
+        for (other, state) in lanes where other != laneID { owed += state.amount.attoFIL }
+        guard owed <= channel.funds.attoFIL else {
+            throw PaymentError.overspend(channel: id, by: TokenAmount(unchecked: owed - channel.funds.attoFIL), funds: channel.funds)
+        }
+        return try Voucher(channel: id, lane: laneID, nonce: (last?.nonce ?? 0) + 1, amount: total, signer: identity)
     }
 
     /// Sends `voucher` to its channel's payee and returns the payee's receipt (given only

@@ -12,6 +12,10 @@ public final class LedgerAccess: Sendable {
     private let local: DevnetLedger?
     private let serial = SerialWork()
     private let epochSeen = Locked<(epoch: UInt64, at: Date, millis: UInt64)?>(nil)
+    /// The one read of the ledger's status in flight, shared by every caller meanwhile.
+    private let epochRead = Locked<Task<LedgerStatus, any Error>?>(nil)
+    /// The remote ledger last used, kept with its session while it stays the ledger.
+    private let remote = Locked<RemoteLedger?>(nil)
 
     init(context: NodeContext, local: DevnetLedger?) {
         self.context = context
@@ -21,17 +25,31 @@ public final class LedgerAccess: Sendable {
     /// The ledger to use now; `noLedger` when none is configured or known.
     public func ledger() throws -> any Ledger {
         if let local { return local }
-        let section = context.config.ledger
-        if !section.address.isEmpty {
-            return RemoteLedger(address: try NodeAddress(section.address), nodeID: try NodeID(section.nodeID), identity: context.identity,
-                                transport: context.transport)
+        let (address, nodeID) = try remoteTarget()
+        return remote.withLock { cached in
+            if let cached, cached.address == address, cached.nodeID == nodeID { return cached }
+            let fresh = RemoteLedger(address: address, nodeID: nodeID, identity: context.identity, transport: context.transport)
+            if let old = cached { Task { await old.close() } }
+            cached = fresh
+            return fresh
         }
+    }
+
+    private func remoteTarget() throws -> (NodeAddress, NodeID) {
+        let section = context.config.ledger
+        if !section.address.isEmpty { return (try NodeAddress(section.address), try NodeID(section.nodeID)) }
         let copy = RegisterStore(database: context.blockstore.database, table: .localCopy)
         let known = (try? copy.list(role: .ledger, now: context.clock.unixSeconds)) ?? []
         guard let record = known.first, let address = record.addresses.first.flatMap({ try? NodeAddress($0) }) else {
             throw PaymentError.noLedger("no ledger: this node's register lists no node with the ledger role, and config.toml has no [ledger] address")
         }
-        return RemoteLedger(address: address, nodeID: record.nodeID, identity: context.identity, transport: context.transport)
+        return (address, record.nodeID)
+    }
+
+    /// Closes the session to a remote ledger.
+    func close() async {
+        let open = remote.withLock { r -> RemoteLedger? in defer { r = nil }; return r }
+        await open?.close()
     }
 
     /// Signs `operation` with the node's key and the account's next nonce, and applies it.
@@ -66,7 +84,15 @@ public final class LedgerAccess: Sendable {
         if let seen = epochSeen.withLock({ $0 }), now.timeIntervalSince(seen.at) < refresh.seconds, now >= seen.at {
             return seen.epoch + UInt64(now.timeIntervalSince(seen.at) * 1000) / max(1, seen.millis)
         }
-        let status = try await ledger().status()
+        let ledger = try self.ledger()
+        let read = epochRead.withLock { current -> Task<LedgerStatus, any Error> in
+            if let current { return current }
+            let task = Task { try await ledger.status() }
+            current = task
+            return task
+        }
+        defer { epochRead.withLock { if $0 == read { $0 = nil } } }
+        let status = try await read.value
         epochSeen.withLock { $0 = (status.epoch, now, status.epochMillis) }
         return status.epoch
     }

@@ -1,8 +1,9 @@
 import Foundation
+import Logging
 
 /// `filtop bench paych`: vouchers created by a payer, sent over one secure session,
 /// checked and durably stored by the payee, acknowledged — per second, between two real
-/// nodes on loopback, with a third node as the devnet ledger. Everything lives in a
+/// nodes on loopback, with a third node as the devnet's ledger and register. Everything lives in a
 /// temporary directory that is removed afterwards.
 public enum PaychBenchmark {
     public struct Result: Sendable {
@@ -17,12 +18,12 @@ public enum PaychBenchmark {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("filtop-bench-paych-\(getpid())").path
         try? FileManager.default.removeItem(atPath: root)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let ledger = try await startNode(root + "/ledger", roles: ["ledger"], ledger: nil)
+        let ledger = try await startNode(root + "/ledger", roles: ["ledger", "register"], ledger: nil)
         let payee = try await startNode(root + "/payee", roles: ["provider"], ledger: ledger)
         let payer = try await startNode(root + "/payer", roles: ["client"], ledger: ledger)
         do {
             _ = try await ledger.payments.ledger.ledger().faucet(payer.identity.nodeID, amount: try TokenAmount(fil: 1000))
-            let channel = try await payer.payments.manager.addFunds(to: payee.identity.nodeID, amount: try TokenAmount(fil: 1000))
+            let channel = try await payer.payments.manager.ensureFunds(to: payee.identity.nodeID, available: try TokenAmount(fil: 1000))
             guard let address = payee.listenAddress else { throw PaymentError.noLedger("the payee did not listen") }
             let session = try await payer.context.transport.connect(
                 to: address, identity: payer.identity, expectedPeer: payee.identity.nodeID, timeout: .seconds(5))
@@ -61,8 +62,15 @@ public enum PaychBenchmark {
         if let ledger, let address = ledger.listenAddress {
             config.ledger.address = address.description
             config.ledger.nodeID = ledger.identity.nodeID.description
+            config.register.address = config.ledger.address
+            config.register.nodeID = config.ledger.nodeID
         }
-        let node = try Node(directory: dir, identity: KeyPair(), config: config)
+        // A node's errors reach stderr: a benchmark that fails says why.
+        let node = try Node(directory: dir, identity: KeyPair(), config: config, logHandler: { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .error
+            return handler
+        })
         try await node.start()
         return node
     }

@@ -58,18 +58,19 @@ struct PaychStore: Sendable {
 
     /// Stores `voucher` as its lane's best.
     func saveLane(_ voucher: Voucher, now: Date, _ db: Database) throws {
-        try db.execute(sql: """
+        let lane = try db.cachedStatement(sql: """
             INSERT INTO paych_lane (channel, lane, nonce, amount, voucher, redeemed, updated_at) VALUES (?, ?, ?, ?, ?, '0', ?)
             ON CONFLICT (channel, lane) DO UPDATE SET nonce = excluded.nonce, amount = excluded.amount, voucher = excluded.voucher,
                 updated_at = excluded.updated_at
-            """, arguments: [voucher.channel.description, Int64(voucher.lane), Int64(voucher.nonce), String(voucher.amount.attoFIL),
-                             Data(voucher.cbor.encoded), StoredTime.milliseconds(now)])
-        try db.execute(sql: "UPDATE paych_channel SET updated_at = ? WHERE id = ?",
-                       arguments: [StoredTime.milliseconds(now), voucher.channel.description])
+            """)
+        let channel = voucher.channel.description, time = StoredTime.milliseconds(now)
+        try lane.execute(arguments: [channel, Int64(voucher.lane), Int64(voucher.nonce), String(voucher.amount.attoFIL),
+                                     Data(voucher.cbor.encoded), time])
+        try db.cachedStatement(sql: "UPDATE paych_channel SET updated_at = ? WHERE id = ?").execute(arguments: [time, channel])
     }
 
     func channel(_ id: ChannelID, _ db: Database) throws -> Channel? {
-        try Row.fetchOne(db, sql: "SELECT * FROM paych_channel WHERE id = ?", arguments: [id.description]).map(Self.channel)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM paych_channel WHERE id = ?"), arguments: [id.description]).map(Self.channel)
     }
 
     func channel(_ id: ChannelID) async throws -> Channel? { try await database.read { db in try channel(id, db) } }
@@ -99,6 +100,20 @@ struct PaychStore: Sendable {
             }
             return Lane(voucher: voucher, redeemed: try r.amount("redeemed"), updatedAt: try r.time("updated_at"))
         }
+    }
+
+    /// Each lane's nonce and amount, by lane, without decoding the vouchers: what a check
+    /// or a new voucher needs, read for every voucher.
+    func laneStates(of id: ChannelID, _ db: Database) throws -> [UInt64: LaneState] {
+        var states: [UInt64: LaneState] = [:]
+        let statement = try db.cachedStatement(sql: "SELECT lane, nonce, amount FROM paych_lane WHERE channel = ?")
+        let rows = try Row.fetchCursor(statement, arguments: [id.description])
+        while let row = try rows.next() {
+            let r = StoredRow(row, subject: "a lane of channel \(id.short)")
+            let state = LaneState(lane: UInt64(try r.integer(at: 0)), nonce: UInt64(try r.integer(at: 1)), amount: try r.amount(at: 2))
+            states[state.lane] = state
+        }
+        return states
     }
 
     func lanes(of id: ChannelID) async throws -> [Lane] { try await database.read { db in try lanes(of: id, db) } }

@@ -4,13 +4,22 @@ import Foundation
 /// (`ChannelManager`) and the payee's vouchers (`VoucherInbox`). Installs the handler
 /// that takes `PaymentVoucher`s from payers and, with the `ledger` role, the ledger's
 /// own service.
+///
+/// While the node runs it also watches, every `watchInterval`, the inbound channels it
+/// holds unredeemed vouchers for: when the payer starts settling one, the node redeems
+/// its best vouchers before the settle period ends (as Lotus's settler does), so a payer
+/// cannot settle a payee out of what it was paid.
 public final class Payments: NodeService {
+    /// How often inbound channels with unredeemed vouchers are checked for a settle.
+    public static let watchInterval: Duration = .seconds(5)
+
     public let ledger: LedgerAccess
     public let manager: ChannelManager
     public let inbox: VoucherInbox
     private let context: NodeContext
     private let store: PaychStore
     private let ledgerService: LedgerService?
+    private let watcher = Locked<Task<Void, Never>?>(nil)
 
     init(context: NodeContext, localLedger: DevnetLedger?) {
         self.context = context
@@ -29,6 +38,43 @@ public final class Payments: NodeService {
             let delta = try await inbox.add(v)
             return VoucherReceipt(channel: v.channel, lane: v.lane, nonce: v.nonce, delta: delta)
         }
+    }
+
+    public func start() async {
+        let task = Task { [self] in
+            while !Task.isCancelled {
+                do { try await context.clock.sleep(for: Self.watchInterval) } catch { return }
+                await redeemBeforeSettling()
+            }
+        }
+        watcher.withLock { $0 = task }
+    }
+
+    public func stop() async {
+        let task = watcher.withLock { t -> Task<Void, Never>? in defer { t = nil }; return t }
+        task?.cancel()
+        await task?.value
+        await ledger.close()
+    }
+
+    /// Redeems the spendable vouchers of every inbound channel that is settling and whose
+    /// settle period has not ended. Returns how many vouchers were redeemed.
+    @discardableResult
+    public func redeemBeforeSettling() async -> Int {
+        guard let rows = try? await store.channels() else { return 0 }
+        var redeemed = 0
+        for row in rows where row.direction == .inbound && !row.collected {
+            guard let spendable = try? await inbox.bestSpendable(row.id), !spendable.isEmpty,
+                  let state = try? await ledger.ledger().channel(row.id), let end = state.settlingAt,
+                  let epoch = try? await ledger.epoch(refresh: .zero), epoch < end else { continue }
+            do {
+                redeemed += try await submit(row.id)
+                context.note(.info, .channel, "paych: \(row.id.short) is settling (ends at epoch \(end)); redeemed \(spendable.count) vouchers before it closes")
+            } catch {
+                context.note(.error, .channel, "paych: \(row.id.short) is settling (ends at epoch \(end)) and its vouchers could not be redeemed: \(error)")
+            }
+        }
+        return redeemed
     }
 
     /// Every channel of the node, newest first.

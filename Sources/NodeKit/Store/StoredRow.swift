@@ -18,6 +18,12 @@ struct StoredRow {
         return stored ?? .null
     }
 
+    /// The value of the column at `index` of the query, for hot paths that read many
+    /// rows (no lookup by name); errors name the column by its position.
+    private func value(at index: Int) -> DatabaseValue {
+        index < row.count ? row[index] : .null
+    }
+
     private func corrupt(_ column: String, _ problem: String) -> CorruptRowError {
         CorruptRowError(subject: subject, column: column, problem: problem)
     }
@@ -44,9 +50,17 @@ struct StoredRow {
         return b
     }
 
+    /// `integer(_:)` of the column at `index`.
+    func integer(at index: Int, maximum: Int64 = .max) throws -> Int64 {
+        try integer(value(at: index), "column \(index)", maximum: maximum)
+    }
+
     /// A whole number in `0...maximum` (SQLite may hand back an integral REAL).
     func integer(_ column: String, maximum: Int64 = .max) throws -> Int64 {
-        let v = value(column)
+        try integer(value(column), column, maximum: maximum)
+    }
+
+    private func integer(_ v: DatabaseValue, _ column: String, maximum: Int64) throws -> Int64 {
         let n: Int64?
         switch v.storage {
         case .int64(let i): n = i
@@ -64,7 +78,17 @@ struct StoredRow {
 
     /// An amount stored as the decimal text of its attoFIL (SQLite integers stop at 2^63).
     func amount(_ column: String) throws -> TokenAmount {
-        let text = try self.text(column)
+        try amount(try text(column), column)
+    }
+
+    /// `amount(_:)` of the column at `index`.
+    func amount(at index: Int) throws -> TokenAmount {
+        let v = value(at: index)
+        guard case .string(let text) = v.storage else { throw corrupt("column \(index)", "holds \(shown(v)) where text was expected") }
+        return try amount(text, "column \(index)")
+    }
+
+    private func amount(_ text: String, _ column: String) throws -> TokenAmount {
         guard let atto = UInt128(text), let amount = try? TokenAmount(attoFIL: atto) else {
             throw corrupt(column, "holds '\(text.prefix(40))' where an attoFIL amount was expected")
         }
