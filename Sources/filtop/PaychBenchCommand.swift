@@ -9,7 +9,7 @@ struct PaychBenchCommand: AsyncParsableCommand {
         commandName: "paych",
         abstract: "Vouchers created, sent, checked and durably stored per second between two nodes on loopback, next to one core's Ed25519 verifications.")
     @Option(help: "Seconds per measurement, 0.1…3600.") var seconds = 5.0
-    @Option(help: "Lanes paid in parallel (vouchers in flight), 1…256.") var lanes = 64
+    @Option(help: "Lanes paid in parallel (vouchers in flight), 1…256.") var lanes = 128
 
     func validate() throws {
         try BenchLimits.check("--seconds", seconds, in: 0.1...3600)

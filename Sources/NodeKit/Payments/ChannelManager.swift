@@ -88,7 +88,7 @@ public struct ChannelManager: Sendable {
     static func sign(_ requests: [VoucherRequest], store: PaychStore, identity: KeyPair, now: Date, _ db: Database) throws -> [Result<Voucher, any Error>] {
         var channels: [ChannelID: PaychStore.Channel] = [:]
         var lanes: [ChannelID: [UInt64: LaneState]] = [:]
-        return requests.map { request in
+        let results = requests.map { request in
             Result {
                 let id = request.channel
                 if channels[id] == nil {
@@ -102,6 +102,8 @@ public struct ChannelManager: Sendable {
                 return voucher
             }
         }
+        for id in channels.keys { try store.touch(id, now: now, db) }
+        return results
     }
 
     /// The voucher `request` asks for on `channel`, whose lanes are `lanes`, signed.

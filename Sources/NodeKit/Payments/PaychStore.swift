@@ -56,7 +56,7 @@ struct PaychStore: Sendable {
         try await database.writeDurably { db in try upsert(state, direction: direction, now: now, db) }
     }
 
-    /// Stores `voucher` as its lane's best.
+    /// Stores `voucher` as its lane's best (the caller `touch`es the channel).
     func saveLane(_ voucher: Voucher, now: Date, _ db: Database) throws {
         let lane = try db.cachedStatement(sql: """
             INSERT INTO paych_lane (channel, lane, nonce, amount, voucher, redeemed, updated_at) VALUES (?, ?, ?, ?, ?, '0', ?)
@@ -66,7 +66,11 @@ struct PaychStore: Sendable {
         let channel = voucher.channel.description, time = StoredTime.milliseconds(now)
         try lane.execute(arguments: [channel, Int64(voucher.lane), Int64(voucher.nonce), String(voucher.amount.attoFIL),
                                      Data(voucher.cbor.encoded), time])
-        try db.cachedStatement(sql: "UPDATE paych_channel SET updated_at = ? WHERE id = ?").execute(arguments: [time, channel])
+    }
+
+    /// Marks channel `id` as changed at `now` (once per batch of lanes saved).
+    func touch(_ id: ChannelID, now: Date, _ db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE paych_channel SET updated_at = ? WHERE id = ?").execute(arguments: [StoredTime.milliseconds(now), id.description])
     }
 
     func channel(_ id: ChannelID, _ db: Database) throws -> Channel? {

@@ -7,15 +7,34 @@
 /// strictly above the lane's last; the amount not below the lane's; and the sum of all
 /// lanes, with this voucher's amount on its lane, not above the channel's funds. On
 /// success it returns what the voucher adds over the lane's last amount.
+///
+/// The check comes in two halves: `checkSignature` (the costly part, which needs nothing
+/// but the channel) and `checkState` (the rest). `check` runs both; a payee runs the
+/// first for many vouchers in parallel and the second inside the transaction that
+/// stores them.
 public enum VoucherCheck {
     public static func check(
         _ voucher: Voucher, for channel: ChannelState, lanes: [UInt64: LaneState], epoch: UInt64, expected: ChannelID? = nil
     ) throws(PaymentError) -> TokenAmount {
+        try checkSignature(voucher, for: channel, expected: expected)
+        return try checkState(voucher, for: channel, lanes: lanes, epoch: epoch)
+    }
+
+    /// The right channel, signed by its payer.
+    public static func checkSignature(_ voucher: Voucher, for channel: ChannelState, expected: ChannelID? = nil) throws(PaymentError) {
         let id = expected ?? channel.id
         guard voucher.channel == id, channel.id == id else { throw .wrongChannel(voucher: voucher.channel, expected: id) }
         guard voucher.isSigned(by: channel.payer) else {
             throw .badSignature("the voucher is not signed by the payer of channel \(channel.id.short)")
         }
+    }
+
+    /// Everything after the signature, for a voucher `checkSignature` passed; returns
+    /// what the voucher adds over its lane's last amount.
+    public static func checkState(
+        _ voucher: Voucher, for channel: ChannelState, lanes: [UInt64: LaneState], epoch: UInt64
+    ) throws(PaymentError) -> TokenAmount {
+        guard voucher.channel == channel.id else { throw .wrongChannel(voucher: voucher.channel, expected: channel.id) }
         guard !channel.collected else { throw .collected(channel.id) }
         if let end = channel.settlingAt, epoch >= end { throw .settling(channel: channel.id, since: end) }
         guard epoch >= voucher.timeLockMin else {

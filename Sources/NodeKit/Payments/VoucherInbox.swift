@@ -63,6 +63,7 @@ public final class VoucherInbox: Sendable {
     public func add(_ voucher: Voucher, expected: ChannelID? = nil) async throws -> TokenAmount {
         if let expected, voucher.channel != expected { throw PaymentError.wrongChannel(voucher: voucher.channel, expected: expected) }
         let channel = try await inboundChannel(voucher.channel, fresh: false)
+        try VoucherCheck.checkSignature(voucher, for: channel)  // here, in parallel, not in the serial batch
         let epoch = try await ledger.epoch()
         let delta: TokenAmount
         do {
@@ -75,8 +76,8 @@ public final class VoucherInbox: Sendable {
         return delta
     }
 
-    /// One batch, in one transaction: each voucher checked against the lanes as the
-    /// vouchers before it left them, the good ones stored.
+    /// One batch, in one transaction: each voucher (its signature already checked)
+    /// checked against the lanes as the vouchers before it left them, the good ones stored.
     private static func keep(_ arrivals: [Arrival], store: PaychStore, now: Date, _ db: Database) throws -> [Result<TokenAmount, any Error>] {
         var lanes: [ChannelID: [UInt64: LaneState]] = [:]
         var results: [Result<TokenAmount, any Error>] = []
@@ -88,7 +89,7 @@ public final class VoucherInbox: Sendable {
                 lanes[id] = try laneStates(item.channel, store: store, db)
             }
             do {
-                let delta = try VoucherCheck.check(item.voucher, for: item.channel, lanes: lanes[id]!, epoch: item.epoch)
+                let delta = try VoucherCheck.checkState(item.voucher, for: item.channel, lanes: lanes[id]!, epoch: item.epoch)
                 try store.saveLane(item.voucher, now: now, db)
                 lanes[id]![item.voucher.lane] = LaneState(lane: item.voucher.lane, nonce: item.voucher.nonce, amount: item.voucher.amount)
                 results.append(.success(delta))
@@ -96,6 +97,7 @@ public final class VoucherInbox: Sendable {
                 results.append(.failure(error))
             }
         }
+        for id in lanes.keys { try store.touch(id, now: now, db) }
         return results
     }
 
