@@ -55,6 +55,41 @@ import Testing
         }
     }
 
+    /// The lines of the document between the heading that starts with `heading` and the next heading.
+    static func section(_ heading: String) throws -> [Substring] {
+        var lines: [Substring] = []
+        var inside = false
+        for line in try documentText().split(separator: "\n") {
+            if line.hasPrefix("#") { inside = line.hasPrefix(heading) }
+            if inside { lines.append(line) }
+        }
+        return lines
+    }
+
+    /// The cells of a Markdown table row, trimmed of spaces and backticks.
+    static func cells(_ row: Substring) -> [String] {
+        row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "`")) }
+    }
+
+    @Test func catalogueListsEveryMessageTypeAndRefusalCode() throws {
+        var listed: [UInt64: String] = [:]
+        for row in try Self.section("## 7. Message catalogue") where row.hasPrefix("| ") {
+            let cells = Self.cells(row)
+            guard cells.count >= 2, let number = UInt64(cells[0]) else { continue }
+            #expect(listed[number] == nil, "PROTOCOL.md §7 lists type \(number) twice")
+            listed[number] = cells[1]
+        }
+        for type in MessageType.allCases {
+            #expect(listed[type.rawValue] == type.description, "PROTOCOL.md §7 lacks | \(type.rawValue) | \(type) |")
+        }
+        let unknown = Set(listed.keys).subtracting(MessageType.allCases.map(\.rawValue))
+        #expect(unknown.isEmpty, "PROTOCOL.md §7 lists types the code does not have: \(unknown.sorted())")
+
+        let codes = try Self.section("### Refusals").filter { $0.hasPrefix("| `") }.compactMap { Self.cells($0).first }
+        let sent = RefusalCode.allCases.filter { $0 != .unknown }.map(\.rawValue)
+        #expect(codes.sorted() == sent.sorted(), "PROTOCOL.md's refusal codes: \(codes)")
+    }
+
     @Test func signatureRulesAreStatedAndEveryRefusedVectorIsRefused() throws {
         let text = try Self.flatText()
         for rule in ["**A is canonical**", "**A does not have small order**",

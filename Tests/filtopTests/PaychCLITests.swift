@@ -145,6 +145,16 @@ import Testing
         #expect(created["receipt"] is NSNull)
         let text = try #require((created["voucher"] as? [String: Any])?["voucher"] as? String)
 
+        // A third party, from PROTOCOL.md alone, verifies the binary's voucher against the
+        // payer's exported key and derives its channel ID: the channel was opened by the
+        // payer's first ledger message (account nonce 1; the devnet's funding is the faucet).
+        let payerKey = try Self.run(["keys", "export-public"], on: payer)
+        #expect(payerKey.status == 0, "\(payerKey.stderr)")
+        if let check = try VoucherInteropTests.verify(text, payerKeyFile: payerKey.stdout, channelFrom: (payee.node, 1)) {
+            #expect(check.status == 0 && check.out.contains("channel \(ch)\n") && check.out.contains("amount_attofil 400000000000000000\n"),
+                    "\(check.out)\(check.err)")
+        }
+
         let check = try Self.run(["paych", "voucher", "check", ch, text], on: payee)
         #expect(check.status == 0 && check.stdout.contains("would add 0.4 FIL to lane 0"), "\(check.stdout)\(check.stderr)")
         #expect(try Self.object(try Self.run(["paych", "voucher", "add", ch, text, "--json"], on: payee), "add")["added"] as? String == "0.4 FIL")
