@@ -37,15 +37,17 @@ public struct ChannelManager: Sendable {
         guard try RegisterStore(database: context.blockstore.database, table: .localCopy).record(peer) != nil else {
             throw PaymentError.unknownPeer(peer)
         }
-        let id: ChannelID
+        // Each event is noted once the node's own table shows the change: a console that
+        // reads the channels on the event sees it.
         if let open = try await store.openOutbound(to: peer) {
-            id = try await ledger.submit(.addFunds(channel: open.id, amount: amount)).channel
+            let id = try await ledger.submit(.addFunds(channel: open.id, amount: amount)).channel
+            try await refresh(id)
             context.note(.info, .channel, "paych: added \(amount) to \(id.short) (to \(peer.short))")
-        } else {
-            id = try await ledger.submit(.createChannel(payee: peer, amount: amount)).channel
-            context.note(.info, .channel, "paych: opened \(id.short) to \(peer.short) with \(amount)")
+            return id
         }
+        let id = try await ledger.submit(.createChannel(payee: peer, amount: amount)).channel
         try await refresh(id)
+        context.note(.info, .channel, "paych: opened \(id.short) to \(peer.short) with \(amount)")
         return id
     }
 

@@ -104,9 +104,13 @@ public final class Payments: NodeService {
         if let voucher, voucher.channel != id { throw PaymentError.wrongChannel(voucher: voucher.channel, expected: id) }
         let vouchers: [Voucher]
         if let voucher { vouchers = [voucher] } else { vouchers = try await inbox.bestSpendable(id) }
+        var redeemed: [String] = []
+        defer {
+            if !redeemed.isEmpty { context.note(.info, .channel, "paych: redeemed \(redeemed.joined(separator: ", ")) on \(id.short)") }
+        }
         for v in vouchers {
             _ = try await ledger.submit(.update(voucher: v))
-            context.note(.info, .channel, "paych: redeemed \(v.amount) on \(id.short) lane \(v.lane)")
+            redeemed.append("\(v.amount) (lane \(v.lane))")
         }
         inbox.forget(id)
         try await manager.refresh(id)
@@ -120,8 +124,9 @@ public final class Payments: NodeService {
         if summary.direction == .inbound, summary.settlingAt == nil { try await submit(id) }
         _ = try await ledger.submit(.settle(channel: id))
         inbox.forget(id)
-        context.note(.info, .channel, "paych: settling \(id.short)")
-        return try await channel(id)
+        let settling = try await channel(id)
+        context.note(.info, .channel, "paych: settling \(id.short) until epoch \(settling.settlingAt.map(String.init) ?? "?")")
+        return settling
     }
 
     /// Collects a settled channel: the redeemed amount goes to the payee, the rest back to the payer.

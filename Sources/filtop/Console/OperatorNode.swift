@@ -6,12 +6,21 @@ import NodeKit
 /// register of its own.
 enum OperatorNode {
     /// The node's identity: read from `node.key`, created (unencrypted, 0600) on a first
-    /// run — except in read-only mode, which creates nothing.
+    /// run — except in read-only mode, which creates nothing. A first run also gives the
+    /// node an `admin.key` and a `config.toml` naming it (as `filtop node init` would), so
+    /// `filtop paych …`, `node status` and `attach` reach the console's node from another
+    /// terminal; existing files are never touched.
     static func identity(in dir: DataDirectory, readOnly: Bool, passphrase: [UInt8]?) throws -> KeyPair {
         if !FileManager.default.fileExists(atPath: dir.keyPath) {
             guard !readOnly else { throw NodeError.notInitialised(dir.path) }
             try dir.create()
             try KeyFile.write(KeyPair(), to: dir.keyPath)
+        }
+        if !readOnly && !FileManager.default.fileExists(atPath: dir.adminKeyPath) && !FileManager.default.fileExists(atPath: dir.configPath) {
+            try KeyFile.write(KeyPair(), to: dir.adminKeyPath)
+            var config = NodeConfig()
+            config.admin.keys = [try KeyFile.publicKey(at: dir.adminKeyPath).nodeID.description]
+            try PrivateFile.replace(dir.configPath, with: Array(try config.rendered.utf8))
         }
         if try KeyFile.isEncrypted(at: dir.keyPath), passphrase == nil {
             throw OperatorError("\(dir.keyPath) is encrypted: set FILTOP_PASSPHRASE to open it")
