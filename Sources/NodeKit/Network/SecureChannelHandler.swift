@@ -19,7 +19,10 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     private var handshake: SecureHandshake
     private var transport: NoiseXXHandshake.Transport?
+    /// Handshake bytes received so far.
     private var inbound = ByteBuffer()
+    /// The transport frame (length prefix included) a read ended inside.
+    private var partial = ByteBuffer()
     private var pending: [(ByteBuffer, EventLoopPromise<Void>?)] = []
     private let role: NoiseXXHandshake.Role
     private let established: EventLoopPromise<PublicKey>
@@ -44,36 +47,77 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        inbound.writeBuffer(&bytes)
         do {
-            while let length = inbound.getInteger(at: inbound.readerIndex, as: UInt16.self),
-                  inbound.readableBytes >= 2 + Int(length) {
-                inbound.moveReaderIndex(forwardBy: 2)
-                if transport != nil {
-                    try openTransportFrame(length: Int(length), context: context)
-                } else {
+            if transport == nil {
+                inbound.writeBuffer(&bytes)
+                while transport == nil, let length = inbound.getInteger(at: inbound.readerIndex, as: UInt16.self),
+                      inbound.readableBytes >= 2 + Int(length) {
+                    inbound.moveReaderIndex(forwardBy: 2)
                     try handshakeFrame(inbound.readBytes(length: Int(length)) ?? [], context: context)
                 }
+                guard transport != nil else {
+                    inbound.discardReadBytes()
+                    return
+                }
+                // Transport frames sent right behind the last handshake message.
+                bytes = inbound
+                inbound = ByteBuffer()
             }
-            inbound.discardReadBytes()
+            try receiveTransport(&bytes, context: context)
         } catch {
             fail(error, context: context)
         }
     }
 
-    /// Decrypts one transport frame straight from the inbound buffer into a new buffer.
-    private func openTransportFrame(length: Int, context: ChannelHandlerContext) throws {
-        guard var t = transport, length >= NoisePrimitives.tagLength else { throw NoiseError.decryptionFailed }
-        var plain = context.channel.allocator.buffer(capacity: length - NoisePrimitives.tagLength)
-        let start = inbound.readerIndex
-        try plain.writeWithUnsafeMutableBytes(minimumWritableBytes: length - NoisePrimitives.tagLength) { out in
-            try inbound.withUnsafeReadableBytes { src in
-                try t.receive.open(UnsafeRawBufferPointer(rebasing: src[0..<length]), into: out)
+    /// Opens the transport frames in `bytes`, each passed on as one buffer of plaintext.
+    /// A frame that lies whole in `bytes` is decrypted straight out of it; one that spans
+    /// reads is gathered in `partial`, a buffer sized for it, and decrypted there in place.
+    private func receiveTransport(_ bytes: inout ByteBuffer, context: ChannelHandlerContext) throws {
+        while bytes.readableBytes > 0 {
+            if partial.readableBytes == 0 {
+                if let length = bytes.getInteger(at: bytes.readerIndex, as: UInt16.self), bytes.readableBytes >= 2 + Int(length) {
+                    bytes.moveReaderIndex(forwardBy: 2)
+                    try openTransportFrame(bytes.readSlice(length: Int(length))!, context: context)
+                    continue
+                }
+                let length = bytes.getInteger(at: bytes.readerIndex, as: UInt16.self).map(Int.init) ?? NoisePrimitives.maxMessageLength
+                partial = context.channel.allocator.buffer(capacity: 2 + length)
+            }
+            guard let length = partial.getInteger(at: partial.readerIndex, as: UInt16.self) else {
+                partial.writeInteger(bytes.readInteger(as: UInt8.self)!)   // the length's second byte
+                continue
+            }
+            var piece = bytes.readSlice(length: min(2 + Int(length) - partial.readableBytes, bytes.readableBytes))!
+            partial.writeBuffer(&piece)
+            if partial.readableBytes == 2 + Int(length) {
+                var frame = partial
+                partial = ByteBuffer()   // leaves `frame` the only reference: it opens in place, uncopied
+                frame.moveReaderIndex(forwardBy: 2)
+                try openInPlace(&frame, context: context)
             }
         }
-        inbound.moveReaderIndex(to: start + length)
+    }
+
+    /// Decrypts one transport frame from `ciphertext` into a new buffer and passes it on.
+    private func openTransportFrame(_ ciphertext: ByteBuffer, context: ChannelHandlerContext) throws {
+        guard var t = transport, ciphertext.readableBytes >= NoisePrimitives.tagLength else { throw NoiseError.decryptionFailed }
+        let capacity = ciphertext.readableBytes - NoisePrimitives.tagLength
+        var plain = context.channel.allocator.buffer(capacity: capacity)
+        try plain.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { out in
+            try ciphertext.withUnsafeReadableBytes { try t.receive.open($0, into: out) }
+        }
         transport = t
         context.fireChannelRead(wrapInboundOut(plain))
+    }
+
+    /// Decrypts one transport frame where it lies in `frame` (its only reference, so
+    /// nothing is copied) and passes the plaintext on.
+    private func openInPlace(_ frame: inout ByteBuffer, context: ChannelHandlerContext) throws {
+        guard var t = transport else { throw NoiseError.decryptionFailed }
+        let n = try frame.withUnsafeMutableReadableBytes { try t.receive.open(UnsafeRawBufferPointer($0), into: $0) }
+        frame.moveWriterIndex(to: frame.readerIndex + n)
+        transport = t
+        context.fireChannelRead(wrapInboundOut(frame))
     }
 
     private func handshakeFrame(_ frame: [UInt8], context: ChannelHandlerContext) throws {

@@ -38,8 +38,9 @@ final class AESGCMKey: @unchecked Sendable {
         return written
     }
 
-    /// Opens ciphertext ‖ tag into `output` (at least `ciphertext.count − 16` bytes);
-    /// returns the plaintext length, or nil when the tag does not verify.
+    /// Opens ciphertext ‖ tag into `output` (at least `ciphertext.count − 16` bytes; it may
+    /// start at the same address as `ciphertext`, to open in place); returns the plaintext
+    /// length, or nil when the tag does not verify.
     func open(nonce: [UInt8], ad: UnsafeRawBufferPointer, ciphertext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int? {
         guard ciphertext.count >= Self.tagLength, output.count >= ciphertext.count - Self.tagLength else { return nil }
         var written = 0

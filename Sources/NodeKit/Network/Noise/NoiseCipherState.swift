@@ -33,8 +33,9 @@ public struct NoiseCipherState: Sendable {
         return NoisePrimitives.seal(key: key, nonce: nonce, plaintext: plaintext, into: output)
     }
 
-    /// Decrypts `ciphertext` into `output` (at least `ciphertext.count − 16` bytes);
-    /// returns the plaintext length. The nonce advances only on success.
+    /// Decrypts `ciphertext` into `output` (at least `ciphertext.count − 16` bytes; it may
+    /// start at the same address as `ciphertext`, to decrypt in place); returns the
+    /// plaintext length. The nonce advances only on success.
     public mutating func open(_ ciphertext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(NoiseError) -> Int {
         guard let key else { throw .outOfOrder("transport cipher has no key") }
         guard nonce < UInt64.max else { throw .nonceExhausted }
