@@ -16,13 +16,21 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// Largest plaintext per transport message.
     static let maxPlaintext = NoisePrimitives.maxMessageLength - NoisePrimitives.tagLength
+    /// Plaintext per transport message this side sends: the most whose length ‖ ciphertext
+    /// ‖ tag fills a 64 KiB buffer. (Buffers are allocated in powers of two: one byte more
+    /// and every message would take 128 KiB.)
+    static let sendPlaintext = (64 << 10) - 2 - NoisePrimitives.tagLength
 
     private var handshake: SecureHandshake
     private var transport: NoiseXXHandshake.Transport?
     /// Handshake bytes received so far.
     private var inbound = ByteBuffer()
-    /// The transport frame (length prefix included) a read ended inside.
-    private var partial = ByteBuffer()
+    /// The first byte of a transport frame's length, when a read ended between its two.
+    private var lengthByte: UInt8?
+    /// The ciphertext so far of the transport frame a read ended inside, in a buffer sized
+    /// for the whole frame (`partialLength` bytes).
+    private var partial: ByteBuffer?
+    private var partialLength = 0
     private var pending: [(ByteBuffer, EventLoopPromise<Void>?)] = []
     private let role: NoiseXXHandshake.Role
     private let established: EventLoopPromise<PublicKey>
@@ -71,28 +79,32 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// Opens the transport frames in `bytes`, each passed on as one buffer of plaintext.
     /// A frame that lies whole in `bytes` is decrypted straight out of it; one that spans
-    /// reads is gathered in `partial`, a buffer sized for it, and decrypted there in place.
+    /// reads is gathered in `partial` and decrypted there in place.
     private func receiveTransport(_ bytes: inout ByteBuffer, context: ChannelHandlerContext) throws {
         while bytes.readableBytes > 0 {
-            if partial.readableBytes == 0 {
-                if let length = bytes.getInteger(at: bytes.readerIndex, as: UInt16.self), bytes.readableBytes >= 2 + Int(length) {
-                    bytes.moveReaderIndex(forwardBy: 2)
-                    try openTransportFrame(bytes.readSlice(length: Int(length))!, context: context)
+            if partial == nil {
+                let length: Int
+                if let first = lengthByte {
+                    length = Int(first) << 8 | Int(bytes.readInteger(as: UInt8.self)!)
+                    lengthByte = nil
+                } else if bytes.readableBytes == 1 {
+                    lengthByte = bytes.readInteger(as: UInt8.self)
+                    return
+                } else {
+                    length = Int(bytes.readInteger(as: UInt16.self)!)
+                }
+                if bytes.readableBytes >= length {
+                    try openTransportFrame(bytes.readSlice(length: length)!, context: context)
                     continue
                 }
-                let length = bytes.getInteger(at: bytes.readerIndex, as: UInt16.self).map(Int.init) ?? NoisePrimitives.maxMessageLength
-                partial = context.channel.allocator.buffer(capacity: 2 + length)
+                partial = context.channel.allocator.buffer(capacity: length)
+                partialLength = length
             }
-            guard let length = partial.getInteger(at: partial.readerIndex, as: UInt16.self) else {
-                partial.writeInteger(bytes.readInteger(as: UInt8.self)!)   // the length's second byte
-                continue
-            }
-            var piece = bytes.readSlice(length: min(2 + Int(length) - partial.readableBytes, bytes.readableBytes))!
-            partial.writeBuffer(&piece)
-            if partial.readableBytes == 2 + Int(length) {
-                var frame = partial
-                partial = ByteBuffer()   // leaves `frame` the only reference: it opens in place, uncopied
-                frame.moveReaderIndex(forwardBy: 2)
+            var piece = bytes.readSlice(length: min(partialLength - partial!.readableBytes, bytes.readableBytes))!
+            partial!.writeBuffer(&piece)
+            if partial!.readableBytes == partialLength {
+                var frame = partial!
+                partial = nil   // leaves `frame` the only reference: it opens in place, uncopied
                 try openInPlace(&frame, context: context)
             }
         }
@@ -145,14 +157,14 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
-    /// Seals `buffer` as transport frames of at most 65535 bytes, each written straight
-    /// into its outgoing buffer.
+    /// Seals `buffer` as transport frames of at most `sendPlaintext` bytes of plaintext,
+    /// each written straight into its outgoing buffer.
     private func encryptAndWrite(_ buffer: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         guard var t = transport else { return }
         var rest = buffer
         do {
             while rest.readableBytes > 0 {
-                let n = min(rest.readableBytes, Self.maxPlaintext)
+                let n = min(rest.readableBytes, Self.sendPlaintext)
                 var out = context.channel.allocator.buffer(capacity: n + NoisePrimitives.tagLength + 2)
                 out.writeInteger(UInt16(n + NoisePrimitives.tagLength))
                 try out.writeWithUnsafeMutableBytes(minimumWritableBytes: n + NoisePrimitives.tagLength) { dst in

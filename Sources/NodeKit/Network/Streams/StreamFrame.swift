@@ -26,7 +26,7 @@ struct StreamFrame: Equatable {
     static let maxData = 1 << 18
     /// Data payload per frame this side sends: as many whole transport messages of the
     /// secure session as fit in `maxData`, so no frame ends in a short message.
-    static let sendData = maxData / SecureChannelHandler.maxPlaintext * SecureChannelHandler.maxPlaintext
+    static let sendData = maxData / SecureChannelHandler.sendPlaintext * SecureChannelHandler.sendPlaintext
     /// Largest frame body (kind, ID, payload) a receiver accepts.
     static let maxBody = 1 + 8 + maxData
 
