@@ -34,9 +34,10 @@ import Testing
                 switch part {
                 case .envelope(var b): envelope += b.readBytes(length: b.readableBytes)!
                 case .dataHeader(let stream, let length): events.append("data \(stream) \(length)")
-                case .data(let stream, var b):
+                case .data(let stream, var b, let ends):
                     #expect(stream == 9)
                     received += b.readBytes(length: b.readableBytes)!
+                    #expect(ends == (received.count == data.count))
                 case .frame(let f): events.append("\(f.kind) \(f.stream) \(f.payload.readableBytes)")
                 }
             }

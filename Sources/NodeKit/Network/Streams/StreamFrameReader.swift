@@ -15,8 +15,8 @@ struct StreamFrameReader {
         case envelope(ByteBuffer)
         /// A data frame begins: `length` payload bytes for `stream` follow as `data` parts.
         case dataHeader(stream: UInt64, length: Int)
-        /// The next bytes of the current data frame's payload.
-        case data(stream: UInt64, ByteBuffer)
+        /// The next bytes of the current data frame's payload; `ends` on its last bytes.
+        case data(stream: UInt64, ByteBuffer, ends: Bool)
         /// A whole stream frame of any kind but data.
         case frame(StreamFrame)
     }
@@ -44,8 +44,9 @@ struct StreamFrameReader {
                 return .envelope(piece)
             case .data(let stream, let left):
                 guard let piece = slice(upTo: left, from: &bytes) else { return nil }
-                state = piece.readableBytes == left ? .frameStart : .data(stream: stream, left: left - piece.readableBytes)
-                return .data(stream: stream, piece)
+                let ends = piece.readableBytes == left
+                state = ends ? .frameStart : .data(stream: stream, left: left - piece.readableBytes)
+                return .data(stream: stream, piece, ends: ends)
             case .frameStart:
                 guard let word = take(4, from: &bytes) else { return nil }
                 let value = word.getInteger(at: word.readerIndex, as: UInt32.self)!

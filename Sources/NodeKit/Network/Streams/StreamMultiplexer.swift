@@ -6,8 +6,10 @@ import NIOCore
 ///
 /// Envelope frames pass through to the envelope codec as their bytes arrive, and stream
 /// data reaches its consumer as the very buffers the session decrypted (nothing is copied
-/// here); the data of one read burst is handed over together when the burst ends, so a
-/// consumer wakes once per burst rather than once per transport message. A sender never has more bytes in flight than the receiver granted, so
+/// here). Data is handed over when a read burst ends, and only up to the last whole data
+/// frame (the rest of a frame already begun is on its way, as a sender writes whole
+/// frames), so a consumer wakes at most once per frame rather than once per transport
+/// message. A sender never has more bytes in flight than the receiver granted, so
 /// each stream's receive buffer holds at most its window; a sender with no credit left
 /// keeps the caller's bytes and suspends it. Credit alone does not bound the server's
 /// memory (a peer may grant much and read nothing), so a server's senders also hold while
@@ -43,8 +45,10 @@ final class StreamMultiplexer: ChannelDuplexHandler {
     private let service: Service?
     private var context: ChannelHandlerContext?
     private var reader = StreamFrameReader()
-    /// Stream data of the current read burst, handed to the consumers when it ends.
+    /// Stream data read and not yet handed to the consumers; the first `whole` entries end
+    /// with the last whole data frame.
     private var arrived: [(stream: UInt64, bytes: ByteBuffer)] = []
+    private var whole = 0
     private var receiving: [UInt64: Receiving] = [:]
     private var sending: [UInt64: Sending] = [:]
     private var nextStream: UInt64 = 1
@@ -68,8 +72,9 @@ final class StreamMultiplexer: ChannelDuplexHandler {
                     context.fireChannelRead(wrapInboundOut(envelopeBytes))
                 case .dataHeader(let stream, let length):
                     try dataHeader(stream, length: length)
-                case .data(let stream, let data):
+                case .data(let stream, let data, let ends):
                     if receiving[stream] != nil { arrived.append((stream, data)) }   // else cancelled here; bytes already in flight
+                    if ends { whole = arrived.count }
                 case .frame(let frame):
                     try handle(frame, context: context)
                 }
@@ -81,14 +86,17 @@ final class StreamMultiplexer: ChannelDuplexHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        deliverArrived()
+        deliverArrived(upTo: whole)
         context.fireChannelReadComplete()
     }
 
-    /// Hands the data that arrived to the streams' consumers, in order.
-    private func deliverArrived() {
-        for (stream, bytes) in arrived { receiving[stream]?.continuation.yield(bytes) }
-        arrived.removeAll(keepingCapacity: true)
+    /// Hands the first `count` (by default all) entries of `arrived` to the streams'
+    /// consumers, in order.
+    private func deliverArrived(upTo count: Int? = nil) {
+        let n = count ?? arrived.count
+        for (stream, bytes) in arrived.prefix(n) { receiving[stream]?.continuation.yield(bytes) }
+        arrived.removeFirst(n)
+        whole = 0
     }
 
     /// A data frame of `length` bytes begins on `stream`: it must fit the stream's credit.
