@@ -27,10 +27,12 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var inbound = ByteBuffer()
     /// The first byte of a transport frame's length, when a read ended between its two.
     private var lengthByte: UInt8?
-    /// The ciphertext so far of the transport frame a read ended inside, in a buffer sized
-    /// for the whole frame (`partialLength` bytes).
+    /// The plaintext so far of the transport frame a read ended inside, decrypted piece by
+    /// piece into a buffer sized for the whole frame, and the frame's ciphertext bytes still
+    /// to come (the tag, gathered in `partialTag`, follows them).
     private var partial: ByteBuffer?
-    private var partialLength = 0
+    private var partialCiphertextLeft = 0
+    private var partialTag: [UInt8] = []
     private var pending: [(ByteBuffer, EventLoopPromise<Void>?)] = []
     private let role: NoiseXXHandshake.Role
     private let established: EventLoopPromise<PublicKey>
@@ -77,12 +79,13 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
-    /// Opens the transport frames in `bytes`, each passed on as one buffer of plaintext.
-    /// A frame that lies whole in `bytes` is decrypted straight out of it; one that spans
-    /// reads is gathered in `partial` and decrypted there in place.
+    /// Opens the transport frames in `bytes`, each passed on as one buffer of plaintext
+    /// once its tag verifies. A frame that lies whole in `bytes` is decrypted straight out
+    /// of it; one that spans reads is decrypted piece by piece as its bytes arrive, each
+    /// straight out of its read, so no frame is copied before it is decrypted.
     private func receiveTransport(_ bytes: inout ByteBuffer, context: ChannelHandlerContext) throws {
         while bytes.readableBytes > 0 {
-            if partial == nil {
+            guard partial != nil else {
                 let length: Int
                 if let first = lengthByte {
                     length = Int(first) << 8 | Int(bytes.readInteger(as: UInt8.self)!)
@@ -95,19 +98,39 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
                 }
                 if bytes.readableBytes >= length {
                     try openTransportFrame(bytes.readSlice(length: length)!, context: context)
-                    continue
+                } else {
+                    try beginPartialFrame(length: length, context: context)
                 }
-                partial = context.channel.allocator.buffer(capacity: length)
-                partialLength = length
+                continue
             }
-            var piece = bytes.readSlice(length: min(partialLength - partial!.readableBytes, bytes.readableBytes))!
-            partial!.writeBuffer(&piece)
-            if partial!.readableBytes == partialLength {
-                var frame = partial!
-                partial = nil   // leaves `frame` the only reference: it opens in place, uncopied
-                try openInPlace(&frame, context: context)
+            if partialCiphertextLeft > 0 {
+                let n = min(partialCiphertextLeft, bytes.readableBytes)
+                let receive = transport!.receive
+                partial!.writeWithUnsafeMutableBytes(minimumWritableBytes: n) { out in
+                    bytes.withUnsafeReadableBytes { receive.openPiece(UnsafeRawBufferPointer(rebasing: $0.prefix(n)), into: out) }
+                    return n
+                }
+                bytes.moveReaderIndex(forwardBy: n)
+                partialCiphertextLeft -= n
+                continue
+            }
+            partialTag += bytes.readBytes(length: min(NoisePrimitives.tagLength - partialTag.count, bytes.readableBytes))!
+            if partialTag.count == NoisePrimitives.tagLength {
+                try transport!.receive.finishOpening(tag: partialTag)
+                let plain = partial!
+                partial = nil
+                context.fireChannelRead(wrapInboundOut(plain))
             }
         }
+    }
+
+    /// Begins a transport frame of `length` bytes that the current read holds only part of.
+    private func beginPartialFrame(length: Int, context: ChannelHandlerContext) throws {
+        guard length >= NoisePrimitives.tagLength, let t = transport else { throw NoiseError.decryptionFailed }
+        try t.receive.beginOpening()
+        partial = context.channel.allocator.buffer(capacity: length - NoisePrimitives.tagLength)
+        partialCiphertextLeft = length - NoisePrimitives.tagLength
+        partialTag = []
     }
 
     /// Decrypts one transport frame from `ciphertext` into a new buffer and passes it on.
@@ -120,16 +143,6 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
         transport = t
         context.fireChannelRead(wrapInboundOut(plain))
-    }
-
-    /// Decrypts one transport frame where it lies in `frame` (its only reference, so
-    /// nothing is copied) and passes the plaintext on.
-    private func openInPlace(_ frame: inout ByteBuffer, context: ChannelHandlerContext) throws {
-        guard var t = transport else { throw NoiseError.decryptionFailed }
-        let n = try frame.withUnsafeMutableReadableBytes { try t.receive.open(UnsafeRawBufferPointer($0), into: $0) }
-        frame.moveWriterIndex(to: frame.readerIndex + n)
-        transport = t
-        context.fireChannelRead(wrapInboundOut(frame))
     }
 
     private func handshakeFrame(_ frame: [UInt8], context: ChannelHandlerContext) throws {

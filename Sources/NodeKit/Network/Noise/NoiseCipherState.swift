@@ -33,15 +33,34 @@ public struct NoiseCipherState: Sendable {
         return NoisePrimitives.seal(key: key, nonce: nonce, plaintext: plaintext, into: output)
     }
 
-    /// Decrypts `ciphertext` into `output` (at least `ciphertext.count − 16` bytes; it may
-    /// start at the same address as `ciphertext`, to decrypt in place); returns the
-    /// plaintext length. The nonce advances only on success.
+    /// Decrypts `ciphertext` into `output` (at least `ciphertext.count − 16` bytes);
+    /// returns the plaintext length. The nonce advances only on success.
     public mutating func open(_ ciphertext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(NoiseError) -> Int {
         guard let key else { throw .outOfOrder("transport cipher has no key") }
         guard nonce < UInt64.max else { throw .nonceExhausted }
         let n = try NoisePrimitives.open(key: key, nonce: nonce, ciphertext: ciphertext, into: output)
         nonce += 1
         return n
+    }
+
+    /// Begins decrypting a transport message that arrives in pieces, at the current nonce.
+    /// Needs a key; one such message at a time.
+    func beginOpening() throws(NoiseError) {
+        guard let key else { throw .outOfOrder("transport cipher has no key") }
+        guard nonce < UInt64.max else { throw .nonceExhausted }
+        key.beginOpening(nonce: NoisePrimitives.nonce(nonce))
+    }
+
+    /// Decrypts the next piece of the message begun into `output` (at least as long); the
+    /// plaintext may be used only once `finishOpening` succeeds.
+    func openPiece(_ ciphertext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+        key?.openPiece(ciphertext, into: output)
+    }
+
+    /// Checks the message's tag; the nonce advances only when it verifies.
+    mutating func finishOpening(tag: [UInt8]) throws(NoiseError) {
+        guard let key, key.finishOpening(tag: tag) else { throw .decryptionFailed }
+        nonce += 1
     }
 
     /// Decrypts and authenticates `ciphertext`; the nonce advances only on success, so an
