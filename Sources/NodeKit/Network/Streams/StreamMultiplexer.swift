@@ -6,10 +6,11 @@ import NIOCore
 ///
 /// Envelope frames pass through to the envelope codec as their bytes arrive, and stream
 /// data reaches its consumer as the very buffers the session decrypted (nothing is copied
-/// here). Data is handed over when a read burst ends, and only up to the last whole data
-/// frame (the rest of a frame already begun is on its way, as a sender writes whole
-/// frames), so a consumer wakes at most once per frame rather than once per transport
-/// message. A sender never has more bytes in flight than the receiver granted, so
+/// here). Data is handed over when a read burst ends, and only whole data frames; while
+/// a frame has begun arriving, the whole frames before it wait with it (up to
+/// `batchBytes`), since the rest of a frame begun is on its way (a sender writes whole
+/// frames). So a consumer wakes about once per `batchBytes` of a busy stream rather than
+/// once per transport message, and never waits on a sender. A sender never has more bytes in flight than the receiver granted, so
 /// each stream's receive buffer holds at most its window; a sender with no credit left
 /// keeps the caller's bytes and suspends it. Credit alone does not bound the server's
 /// memory (a peer may grant much and read nothing), so a server's senders also hold while
@@ -45,10 +46,14 @@ final class StreamMultiplexer: ChannelDuplexHandler {
     private let service: Service?
     private var context: ChannelHandlerContext?
     private var reader = StreamFrameReader()
-    /// Stream data read and not yet handed to the consumers; the first `whole` entries end
-    /// with the last whole data frame.
+    /// Bytes of whole data frames held back at a burst's end while another frame is arriving.
+    static let batchBytes = 1 << 19
+    /// Stream data read and not yet handed to the consumers (`arrivedBytes` in all); the
+    /// first `whole` entries (`wholeBytes`) end with the last whole data frame.
     private var arrived: [(stream: UInt64, bytes: ByteBuffer)] = []
+    private var arrivedBytes = 0
     private var whole = 0
+    private var wholeBytes = 0
     private var receiving: [UInt64: Receiving] = [:]
     private var sending: [UInt64: Sending] = [:]
     private var nextStream: UInt64 = 1
@@ -73,8 +78,11 @@ final class StreamMultiplexer: ChannelDuplexHandler {
                 case .dataHeader(let stream, let length):
                     try dataHeader(stream, length: length)
                 case .data(let stream, let data, let ends):
-                    if receiving[stream] != nil { arrived.append((stream, data)) }   // else cancelled here; bytes already in flight
-                    if ends { whole = arrived.count }
+                    if receiving[stream] != nil {   // else cancelled here; bytes already in flight
+                        arrived.append((stream, data))
+                        arrivedBytes += data.readableBytes
+                    }
+                    if ends { (whole, wholeBytes) = (arrived.count, arrivedBytes) }
                 case .frame(let frame):
                     try handle(frame, context: context)
                 }
@@ -86,7 +94,7 @@ final class StreamMultiplexer: ChannelDuplexHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        deliverArrived(upTo: whole)
+        if whole == arrived.count || wholeBytes >= Self.batchBytes { deliverArrived(upTo: whole) }
         context.fireChannelReadComplete()
     }
 
@@ -96,7 +104,8 @@ final class StreamMultiplexer: ChannelDuplexHandler {
         let n = count ?? arrived.count
         for (stream, bytes) in arrived.prefix(n) { receiving[stream]?.continuation.yield(bytes) }
         arrived.removeFirst(n)
-        whole = 0
+        arrivedBytes = arrived.reduce(0) { $0 + $1.bytes.readableBytes }
+        (whole, wholeBytes) = (0, 0)
     }
 
     /// A data frame of `length` bytes begins on `stream`: it must fit the stream's credit.
