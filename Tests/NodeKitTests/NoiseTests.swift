@@ -88,6 +88,32 @@ import Testing
         }
     }
 
+    /// A message opened piece by piece (as the session opens one that spans reads) gives
+    /// the same plaintext as the array API; an altered tag fails and leaves the nonce.
+    @Test func openingInPiecesMatchesTheArrayAPI() throws {
+        var (a, b) = try pair()
+        for (size, cut) in [(1, 1), (1000, 7), (65_518, 40_000)] {
+            let plaintext = Sodium.randomBytes(size)
+            let sealed = try a.send.encrypt(plaintext)
+            let ciphertext = sealed.dropLast(NoisePrimitives.tagLength)
+            var opened = [UInt8](repeating: 0, count: size)
+            try b.receive.beginOpening()
+            for range in [0..<cut, cut..<size] {
+                ciphertext.withUnsafeBytes { c in
+                    opened.withUnsafeMutableBytes { b.receive.openPiece(UnsafeRawBufferPointer(rebasing: c[range]), into: UnsafeMutableRawBufferPointer(rebasing: $0[range])) }
+                }
+            }
+            var altered = Array(sealed.suffix(NoisePrimitives.tagLength))
+            altered[0] ^= 1
+            #expect(throws: NoiseError.decryptionFailed) { try b.receive.finishOpening(tag: altered) }
+            #expect(b.receive.nonce == a.send.nonce - 1)
+            try b.receive.beginOpening()
+            ciphertext.withUnsafeBytes { c in opened.withUnsafeMutableBytes { b.receive.openPiece(c, into: $0) } }
+            try b.receive.finishOpening(tag: Array(sealed.suffix(NoisePrimitives.tagLength)))
+            #expect(opened == plaintext && b.receive.nonce == a.send.nonce)
+        }
+    }
+
     @Test func theNonceIsTheBigEndianCounter() {
         #expect(Array(NoisePrimitives.nonce(0x0102030405060708)) == [0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8])
     }

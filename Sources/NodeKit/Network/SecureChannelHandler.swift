@@ -16,10 +16,23 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     /// Largest plaintext per transport message.
     static let maxPlaintext = NoisePrimitives.maxMessageLength - NoisePrimitives.tagLength
+    /// Plaintext per transport message this side sends: the most whose length ‖ ciphertext
+    /// ‖ tag fills a 64 KiB buffer. (Buffers are allocated in powers of two: one byte more
+    /// and every message would take 128 KiB.)
+    static let sendPlaintext = (64 << 10) - 2 - NoisePrimitives.tagLength
 
     private var handshake: SecureHandshake
     private var transport: NoiseXXHandshake.Transport?
+    /// Handshake bytes received so far.
     private var inbound = ByteBuffer()
+    /// The first byte of a transport frame's length, when a read ended between its two.
+    private var lengthByte: UInt8?
+    /// The plaintext so far of the transport frame a read ended inside, decrypted piece by
+    /// piece into a buffer sized for the whole frame, and the frame's ciphertext bytes still
+    /// to come (the tag, gathered in `partialTag`, follows them).
+    private var partial: ByteBuffer?
+    private var partialCiphertextLeft = 0
+    private var partialTag: [UInt8] = []
     private var pending: [(ByteBuffer, EventLoopPromise<Void>?)] = []
     private let role: NoiseXXHandshake.Role
     private let established: EventLoopPromise<PublicKey>
@@ -44,34 +57,90 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        inbound.writeBuffer(&bytes)
         do {
-            while let length = inbound.getInteger(at: inbound.readerIndex, as: UInt16.self),
-                  inbound.readableBytes >= 2 + Int(length) {
-                inbound.moveReaderIndex(forwardBy: 2)
-                if transport != nil {
-                    try openTransportFrame(length: Int(length), context: context)
-                } else {
+            if transport == nil {
+                inbound.writeBuffer(&bytes)
+                while transport == nil, let length = inbound.getInteger(at: inbound.readerIndex, as: UInt16.self),
+                      inbound.readableBytes >= 2 + Int(length) {
+                    inbound.moveReaderIndex(forwardBy: 2)
                     try handshakeFrame(inbound.readBytes(length: Int(length)) ?? [], context: context)
                 }
+                guard transport != nil else {
+                    inbound.discardReadBytes()
+                    return
+                }
+                // Transport frames sent right behind the last handshake message.
+                bytes = inbound
+                inbound = ByteBuffer()
             }
-            inbound.discardReadBytes()
+            try receiveTransport(&bytes, context: context)
         } catch {
             fail(error, context: context)
         }
     }
 
-    /// Decrypts one transport frame straight from the inbound buffer into a new buffer.
-    private func openTransportFrame(length: Int, context: ChannelHandlerContext) throws {
-        guard var t = transport, length >= NoisePrimitives.tagLength else { throw NoiseError.decryptionFailed }
-        var plain = context.channel.allocator.buffer(capacity: length - NoisePrimitives.tagLength)
-        let start = inbound.readerIndex
-        try plain.writeWithUnsafeMutableBytes(minimumWritableBytes: length - NoisePrimitives.tagLength) { out in
-            try inbound.withUnsafeReadableBytes { src in
-                try t.receive.open(UnsafeRawBufferPointer(rebasing: src[0..<length]), into: out)
+    /// Opens the transport frames in `bytes`, each passed on as one buffer of plaintext
+    /// once its tag verifies. A frame that lies whole in `bytes` is decrypted straight out
+    /// of it; one that spans reads is decrypted piece by piece as its bytes arrive, each
+    /// straight out of its read, so no frame is copied before it is decrypted.
+    private func receiveTransport(_ bytes: inout ByteBuffer, context: ChannelHandlerContext) throws {
+        while bytes.readableBytes > 0 {
+            guard partial != nil else {
+                let length: Int
+                if let first = lengthByte {
+                    length = Int(first) << 8 | Int(bytes.readInteger(as: UInt8.self)!)
+                    lengthByte = nil
+                } else if bytes.readableBytes == 1 {
+                    lengthByte = bytes.readInteger(as: UInt8.self)
+                    return
+                } else {
+                    length = Int(bytes.readInteger(as: UInt16.self)!)
+                }
+                if bytes.readableBytes >= length {
+                    try openTransportFrame(bytes.readSlice(length: length)!, context: context)
+                } else {
+                    try beginPartialFrame(length: length, context: context)
+                }
+                continue
+            }
+            if partialCiphertextLeft > 0 {
+                let n = min(partialCiphertextLeft, bytes.readableBytes)
+                let receive = transport!.receive
+                partial!.writeWithUnsafeMutableBytes(minimumWritableBytes: n) { out in
+                    bytes.withUnsafeReadableBytes { receive.openPiece(UnsafeRawBufferPointer(rebasing: $0.prefix(n)), into: out) }
+                    return n
+                }
+                bytes.moveReaderIndex(forwardBy: n)
+                partialCiphertextLeft -= n
+                continue
+            }
+            partialTag += bytes.readBytes(length: min(NoisePrimitives.tagLength - partialTag.count, bytes.readableBytes))!
+            if partialTag.count == NoisePrimitives.tagLength {
+                try transport!.receive.finishOpening(tag: partialTag)
+                let plain = partial!
+                partial = nil
+                context.fireChannelRead(wrapInboundOut(plain))
             }
         }
-        inbound.moveReaderIndex(to: start + length)
+    }
+
+    /// Begins a transport frame of `length` bytes that the current read holds only part of.
+    private func beginPartialFrame(length: Int, context: ChannelHandlerContext) throws {
+        guard length >= NoisePrimitives.tagLength, let t = transport else { throw NoiseError.decryptionFailed }
+        try t.receive.beginOpening()
+        partial = context.channel.allocator.buffer(capacity: length - NoisePrimitives.tagLength)
+        partialCiphertextLeft = length - NoisePrimitives.tagLength
+        partialTag = []
+    }
+
+    /// Decrypts one transport frame from `ciphertext` into a new buffer and passes it on.
+    private func openTransportFrame(_ ciphertext: ByteBuffer, context: ChannelHandlerContext) throws {
+        guard var t = transport, ciphertext.readableBytes >= NoisePrimitives.tagLength else { throw NoiseError.decryptionFailed }
+        let capacity = ciphertext.readableBytes - NoisePrimitives.tagLength
+        var plain = context.channel.allocator.buffer(capacity: capacity)
+        try plain.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { out in
+            try ciphertext.withUnsafeReadableBytes { try t.receive.open($0, into: out) }
+        }
         transport = t
         context.fireChannelRead(wrapInboundOut(plain))
     }
@@ -101,14 +170,14 @@ final class SecureChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
-    /// Seals `buffer` as transport frames of at most 65535 bytes, each written straight
-    /// into its outgoing buffer.
+    /// Seals `buffer` as transport frames of at most `sendPlaintext` bytes of plaintext,
+    /// each written straight into its outgoing buffer.
     private func encryptAndWrite(_ buffer: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         guard var t = transport else { return }
         var rest = buffer
         do {
             while rest.readableBytes > 0 {
-                let n = min(rest.readableBytes, Self.maxPlaintext)
+                let n = min(rest.readableBytes, Self.sendPlaintext)
                 var out = context.channel.allocator.buffer(capacity: n + NoisePrimitives.tagLength + 2)
                 out.writeInteger(UInt16(n + NoisePrimitives.tagLength))
                 try out.writeWithUnsafeMutableBytes(minimumWritableBytes: n + NoisePrimitives.tagLength) { dst in

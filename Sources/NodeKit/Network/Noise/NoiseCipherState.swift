@@ -43,6 +43,26 @@ public struct NoiseCipherState: Sendable {
         return n
     }
 
+    /// Begins decrypting a transport message that arrives in pieces, at the current nonce.
+    /// Needs a key; one such message at a time.
+    func beginOpening() throws(NoiseError) {
+        guard let key else { throw .outOfOrder("transport cipher has no key") }
+        guard nonce < UInt64.max else { throw .nonceExhausted }
+        key.beginOpening(nonce: NoisePrimitives.nonce(nonce))
+    }
+
+    /// Decrypts the next piece of the message begun into `output` (at least as long); the
+    /// plaintext may be used only once `finishOpening` succeeds.
+    func openPiece(_ ciphertext: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+        key?.openPiece(ciphertext, into: output)
+    }
+
+    /// Checks the message's tag; the nonce advances only when it verifies.
+    mutating func finishOpening(tag: [UInt8]) throws(NoiseError) {
+        guard let key, key.finishOpening(tag: tag) else { throw .decryptionFailed }
+        nonce += 1
+    }
+
     /// Decrypts and authenticates `ciphertext`; the nonce advances only on success, so an
     /// altered, replayed or reordered frame fails and leaves the state where it was.
     public mutating func decrypt(ad: [UInt8] = [], _ ciphertext: [UInt8]) throws(NoiseError) -> [UInt8] {

@@ -2,8 +2,9 @@ import NIOCore
 
 /// The receiving end of an ordered stream: the chunks the server sends, in order.
 ///
-/// Taking a chunk grants the server room for as many bytes again, so at most `window`
-/// bytes (given when the stream was opened) wait here unread. Iteration ends normally
+/// Taking chunks grants the server room for as many bytes again, in steps of a quarter of
+/// the `window` (given when the stream was opened), so at most `window` bytes wait here
+/// unread and the session's event loop hears from the consumer once per step, not per chunk. Iteration ends normally
 /// when the server ends the stream; it throws `NetworkError.streamCancelled` when the
 /// server abandons it and `NetworkError.connectionClosed` when the session dies.
 /// Cancelling the iterating task, or calling `cancel()`, abandons the stream.
@@ -13,6 +14,8 @@ public struct InboundStream: AsyncSequence, Sendable {
     /// Routes the consumer's grants and cancellation to the session's event loop.
     struct Control: Sendable {
         let id: UInt64
+        /// Bytes the consumer takes before they are granted back: a quarter of the window.
+        let grantStep: Int
         let multiplexer: NIOLoopBound<StreamMultiplexer>
 
         func consumed(_ n: Int) {
@@ -41,10 +44,16 @@ public struct InboundStream: AsyncSequence, Sendable {
     public struct Iterator: AsyncIteratorProtocol {
         var base: AsyncThrowingStream<ByteBuffer, Error>.AsyncIterator
         let control: Control
+        /// Bytes taken and not yet granted back.
+        var taken = 0
 
         public mutating func next() async throws -> ByteBuffer? {
             guard let chunk = try await base.next() else { return nil }
-            control.consumed(chunk.readableBytes)
+            taken += chunk.readableBytes
+            if taken >= control.grantStep {
+                control.consumed(taken)
+                taken = 0
+            }
             return chunk
         }
     }

@@ -24,6 +24,9 @@ struct StreamFrame: Equatable {
     static let headerSize = 4 + 1 + 8
     /// Largest data payload per frame.
     static let maxData = 1 << 18
+    /// Data payload per frame this side sends: as many whole transport messages of the
+    /// secure session as fit in `maxData`, so no frame ends in a short message.
+    static let sendData = maxData / SecureChannelHandler.sendPlaintext * SecureChannelHandler.sendPlaintext
     /// Largest frame body (kind, ID, payload) a receiver accepts.
     static let maxBody = 1 + 8 + maxData
 
@@ -31,20 +34,25 @@ struct StreamFrame: Equatable {
     let stream: UInt64
     var payload: ByteBuffer
 
-    /// Appends the frame to `out`.
-    func write(to out: inout ByteBuffer) {
-        var payload = self.payload
+    /// The frame's header (length word, kind, stream ID), to write before its payload.
+    func header(_ allocator: ByteBufferAllocator) -> ByteBuffer {
+        var out = allocator.buffer(capacity: Self.headerSize)
+        writeHeader(to: &out)
+        return out
+    }
+
+    /// The whole frame's bytes, for writing to a channel.
+    func encoded(_ allocator: ByteBufferAllocator) -> ByteBuffer {
+        var out = allocator.buffer(capacity: Self.headerSize + payload.readableBytes)
+        writeHeader(to: &out)
+        out.writeImmutableBuffer(payload)
+        return out
+    }
+
+    private func writeHeader(to out: inout ByteBuffer) {
         out.writeInteger(Self.marker | UInt32(1 + 8 + payload.readableBytes))
         out.writeInteger(kind.rawValue)
         out.writeInteger(stream)
-        out.writeBuffer(&payload)
-    }
-
-    /// The frame's bytes, for writing to a channel.
-    func encoded(_ allocator: ByteBufferAllocator) -> ByteBuffer {
-        var out = allocator.buffer(capacity: Self.headerSize + payload.readableBytes)
-        write(to: &out)
-        return out
     }
 
     /// A credit or open payload's leading 4-byte count.
@@ -52,14 +60,5 @@ struct StreamFrame: Equatable {
         var b = allocator.buffer(capacity: 4)
         b.writeInteger(UInt32(clamping: n))
         return b
-    }
-
-    /// Parses a frame body (what follows the length word).
-    static func parse(body: inout ByteBuffer) throws(NetworkError) -> StreamFrame {
-        guard let raw = body.readInteger(as: UInt8.self), let kind = Kind(rawValue: raw) else {
-            throw .protocolViolation("unknown stream frame kind")
-        }
-        guard let stream = body.readInteger(as: UInt64.self) else { throw .protocolViolation("stream frame without a stream ID") }
-        return StreamFrame(kind: kind, stream: stream, payload: body)
     }
 }

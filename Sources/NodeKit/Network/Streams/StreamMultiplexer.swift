@@ -4,8 +4,13 @@ import NIOCore
 /// state of the session's ordered streams: credit on the sending side, the consumer's
 /// buffer and its grants on the receiving side.
 ///
-/// Envelope frames pass through to the envelope codec as their bytes arrive (nothing is
-/// buffered here). A sender never has more bytes in flight than the receiver granted, so
+/// Envelope frames pass through to the envelope codec as their bytes arrive, and stream
+/// data reaches its consumer as the very buffers the session decrypted (nothing is copied
+/// here). Data is handed over when a read burst ends, and only whole data frames; while
+/// a frame has begun arriving, the whole frames before it wait with it (up to
+/// `batchBytes`), since the rest of a frame begun is on its way (a sender writes whole
+/// frames). So a consumer wakes about once per `batchBytes` of a busy stream rather than
+/// once per transport message, and never waits on a sender. A sender never has more bytes in flight than the receiver granted, so
 /// each stream's receive buffer holds at most its window; a sender with no credit left
 /// keeps the caller's bytes and suspends it. Credit alone does not bound the server's
 /// memory (a peer may grant much and read nothing), so a server's senders also hold while
@@ -28,11 +33,8 @@ final class StreamMultiplexer: ChannelDuplexHandler {
 
     private struct Receiving {
         let continuation: AsyncThrowingStream<ByteBuffer, Error>.Continuation
-        let window: Int
         /// Bytes the peer may still send without a new grant.
         var allowance: Int
-        /// Bytes taken by the consumer since the last grant.
-        var consumed = 0
     }
 
     private struct Sending {
@@ -43,8 +45,15 @@ final class StreamMultiplexer: ChannelDuplexHandler {
 
     private let service: Service?
     private var context: ChannelHandlerContext?
-    private var inbound = ByteBuffer()
-    private var envelopeBytesLeft = 0
+    private var reader = StreamFrameReader()
+    /// Bytes of whole data frames held back at a burst's end while another frame is arriving.
+    static let batchBytes = 1 << 19
+    /// Stream data read and not yet handed to the consumers (`arrivedBytes` in all); the
+    /// first `whole` entries (`wholeBytes`) end with the last whole data frame.
+    private var arrived: [(stream: UInt64, bytes: ByteBuffer)] = []
+    private var arrivedBytes = 0
+    private var whole = 0
+    private var wholeBytes = 0
     private var receiving: [UInt64: Receiving] = [:]
     private var sending: [UInt64: Sending] = [:]
     private var nextStream: UInt64 = 1
@@ -61,35 +70,52 @@ final class StreamMultiplexer: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        if inbound.readableBytes == 0 { inbound = bytes } else { inbound.writeBuffer(&bytes) }
         do {
-            while inbound.readableBytes > 0 {
-                if envelopeBytesLeft > 0 {
-                    let n = min(envelopeBytesLeft, inbound.readableBytes)
-                    envelopeBytesLeft -= n
-                    context.fireChannelRead(wrapInboundOut(inbound.readSlice(length: n)!))
-                    continue
+            while let part = try reader.next(from: &bytes) {
+                switch part {
+                case .envelope(let envelopeBytes):
+                    context.fireChannelRead(wrapInboundOut(envelopeBytes))
+                case .dataHeader(let stream, let length):
+                    try dataHeader(stream, length: length)
+                case .data(let stream, let data, let ends):
+                    if receiving[stream] != nil {   // else cancelled here; bytes already in flight
+                        arrived.append((stream, data))
+                        arrivedBytes += data.readableBytes
+                    }
+                    if ends { (whole, wholeBytes) = (arrived.count, arrivedBytes) }
+                case .frame(let frame):
+                    try handle(frame, context: context)
                 }
-                guard let word = inbound.getInteger(at: inbound.readerIndex, as: UInt32.self) else { break }
-                if word & StreamFrame.marker == 0 {
-                    // An envelope frame: the codec checks its length as soon as it sees it.
-                    envelopeBytesLeft = 4 + Int(word)
-                    continue
-                }
-                let length = Int(word & ~StreamFrame.marker)
-                guard (9...StreamFrame.maxBody).contains(length) else {
-                    throw NetworkError.protocolViolation("stream frame of \(length) bytes (at most \(StreamFrame.maxBody))")
-                }
-                guard inbound.readableBytes >= 4 + length else { break }
-                inbound.moveReaderIndex(forwardBy: 4)
-                var body = inbound.readSlice(length: length)!
-                try handle(try StreamFrame.parse(body: &body), context: context)
             }
-            if inbound.readableBytes == 0 { inbound = ByteBuffer() } else { inbound.discardReadBytes() }
         } catch {
             context.fireErrorCaught(error)
             context.close(promise: nil)
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if whole == arrived.count || wholeBytes >= Self.batchBytes { deliverArrived(upTo: whole) }
+        context.fireChannelReadComplete()
+    }
+
+    /// Hands the first `count` (by default all) entries of `arrived` to the streams'
+    /// consumers, in order.
+    private func deliverArrived(upTo count: Int? = nil) {
+        let n = count ?? arrived.count
+        for (stream, bytes) in arrived.prefix(n) { receiving[stream]?.continuation.yield(bytes) }
+        arrived.removeFirst(n)
+        arrivedBytes = arrived.reduce(0) { $0 + $1.bytes.readableBytes }
+        (whole, wholeBytes) = (0, 0)
+    }
+
+    /// A data frame of `length` bytes begins on `stream`: it must fit the stream's credit.
+    private func dataHeader(_ stream: UInt64, length: Int) throws {
+        guard service == nil else { throw NetworkError.protocolViolation("stream frame data sent in the wrong direction") }
+        guard receiving[stream] != nil else { return }
+        guard length <= receiving[stream]!.allowance else {
+            throw NetworkError.protocolViolation("stream \(stream) sent beyond its credit")
+        }
+        receiving[stream]!.allowance -= length
     }
 
     private func handle(_ frame: StreamFrame, context: ChannelHandlerContext) throws {
@@ -110,17 +136,11 @@ final class StreamMultiplexer: ChannelDuplexHandler {
             let queue = sending[frame.stream]!.queue
             sending[frame.stream]!.queue = []
             for (_, promise) in queue { promise.fail(NetworkError.streamCancelled(reason)) }
-        case (.data, nil):
-            guard var r = receiving[frame.stream] else { return }   // cancelled here; bytes already in flight
-            guard payload.readableBytes <= r.allowance else {
-                throw NetworkError.protocolViolation("stream \(frame.stream) sent beyond its credit")
-            }
-            r.allowance -= payload.readableBytes
-            receiving[frame.stream] = r
-            r.continuation.yield(payload)
         case (.end, nil):
+            deliverArrived()
             receiving.removeValue(forKey: frame.stream)?.continuation.finish()
         case (.cancel, nil):
+            deliverArrived()
             let reason = "by the peer: " + (payload.readString(length: payload.readableBytes) ?? "")
             receiving.removeValue(forKey: frame.stream)?.continuation.finish(throwing: NetworkError.streamCancelled(reason))
         default:
@@ -173,10 +193,12 @@ final class StreamMultiplexer: ChannelDuplexHandler {
                 holdUntilBacklogDrains(gate)
                 break
             }
-            let n = min(s.credit, s.queue[0].0.readableBytes, StreamFrame.maxData)
+            let n = min(s.credit, s.queue[0].0.readableBytes, StreamFrame.sendData)
             let chunk = s.queue[0].0.readSlice(length: n)!
             s.credit -= n
-            context.write(wrapOutboundOut(StreamFrame(kind: .data, stream: id, payload: chunk).encoded(context.channel.allocator)), promise: nil)
+            // The header and the caller's bytes go out as two buffers: the payload is not copied.
+            context.write(wrapOutboundOut(StreamFrame(kind: .data, stream: id, payload: chunk).header(context.channel.allocator)), promise: nil)
+            context.write(wrapOutboundOut(chunk), promise: nil)
             wrote = true
             if s.queue[0].0.readableBytes == 0 { s.queue.removeFirst().1.succeed(()) }
         }
@@ -217,29 +239,23 @@ final class StreamMultiplexer: ChannelDuplexHandler {
         let id = nextStream
         nextStream += 1
         let (stream, continuation) = AsyncThrowingStream<ByteBuffer, Error>.makeStream()
-        let control = InboundStream.Control(id: id, multiplexer: NIOLoopBound(self, eventLoop: context.eventLoop))
+        let control = InboundStream.Control(id: id, grantStep: max(1, window / 4), multiplexer: NIOLoopBound(self, eventLoop: context.eventLoop))
         continuation.onTermination = { termination in
             if case .cancelled = termination { control.cancel() }
         }
-        receiving[id] = Receiving(continuation: continuation, window: window, allowance: window)
+        receiving[id] = Receiving(continuation: continuation, allowance: window)
         var payload = StreamFrame.count(window, context.channel.allocator)
         payload.writeBytes(Envelope(type: request.type, requestID: id, body: request.body, version: request.version).encoded)
         context.writeAndFlush(wrapOutboundOut(StreamFrame(kind: .open, stream: id, payload: payload).encoded(context.channel.allocator)), promise: nil)
         return InboundStream(base: stream, control: control)
     }
 
-    /// The consumer of stream `id` took `n` bytes: grant them back once a quarter of the
-    /// window has been taken, so grants stay few.
+    /// The consumer of stream `id` took `n` more bytes: grant them back to the server.
     func consumed(_ id: UInt64, _ n: Int) {
-        guard let context, var r = receiving[id] else { return }
-        r.consumed += n
-        if r.consumed >= max(1, r.window / 4) {
-            r.allowance += r.consumed
-            var payload = StreamFrame.count(r.consumed, context.channel.allocator)
-            r.consumed = 0
-            context.writeAndFlush(wrapOutboundOut(StreamFrame(kind: .credit, stream: id, payload: payload.readSlice(length: 4)!).encoded(context.channel.allocator)), promise: nil)
-        }
-        receiving[id] = r
+        guard let context, receiving[id] != nil else { return }
+        receiving[id]!.allowance += n
+        let grant = StreamFrame(kind: .credit, stream: id, payload: StreamFrame.count(n, context.channel.allocator))
+        context.writeAndFlush(wrapOutboundOut(grant.encoded(context.channel.allocator)), promise: nil)
     }
 
     /// The opener abandons stream `id`.
@@ -252,6 +268,7 @@ final class StreamMultiplexer: ChannelDuplexHandler {
     // MARK: Session end
 
     func channelInactive(context: ChannelHandlerContext) {
+        deliverArrived()
         isClosed = true
         let (r, s) = (receiving, sending)
         receiving = [:]
