@@ -5,12 +5,13 @@ import Foundation
 /// that takes `PaymentVoucher`s from payers and, with the `ledger` role, the ledger's
 /// own service.
 ///
-/// While the node runs it also watches, every `watchInterval`, the inbound channels it
-/// holds unredeemed vouchers for: when the payer starts settling one, the node redeems
-/// its best vouchers before the settle period ends (as Lotus's settler does), so a payer
-/// cannot settle a payee out of what it was paid.
+/// While the node runs it also watches, every `watchInterval`, the channels the ledger
+/// can change under it (`watchLedger`): when a payer starts settling a channel
+/// this node holds unredeemed vouchers of, the node redeems its best vouchers before the
+/// settle period ends (as Lotus's settler does), so a payer cannot settle a payee out of
+/// what it was paid.
 public final class Payments: NodeService {
-    /// How often inbound channels with unredeemed vouchers are checked for a settle.
+    /// How often settling channels, and inbound ones with unredeemed vouchers, are read from the ledger.
     public static let watchInterval: Duration = .seconds(5)
 
     public let ledger: LedgerAccess
@@ -44,7 +45,7 @@ public final class Payments: NodeService {
         let task = Task { [self] in
             while !Task.isCancelled {
                 do { try await context.clock.sleep(for: Self.watchInterval) } catch { return }
-                await redeemBeforeSettling()
+                await watchLedger()
             }
         }
         watcher.withLock { $0 = task }
@@ -57,15 +58,25 @@ public final class Payments: NodeService {
         await ledger.close()
     }
 
-    /// Redeems the spendable vouchers of every inbound channel that is settling and whose
-    /// settle period has not ended. Returns how many vouchers were redeemed.
+    /// One look at the ledger for the channels that can change without this node doing
+    /// anything: every settling channel, and every inbound one holding unredeemed
+    /// vouchers. A changed channel is stored and noted (so consoles show a payer's
+    /// redemption or a settle live); an inbound channel that is settling gets its
+    /// spendable vouchers redeemed before the settle period ends. Returns how many
+    /// vouchers were redeemed.
     @discardableResult
-    public func redeemBeforeSettling() async -> Int {
+    public func watchLedger() async -> Int {
         guard let rows = try? await store.channels() else { return 0 }
         var redeemed = 0
-        for row in rows where row.direction == .inbound && !row.collected {
-            guard let spendable = try? await inbox.bestSpendable(row.id), !spendable.isEmpty,
-                  let state = try? await ledger.ledger().channel(row.id), let end = state.settlingAt,
+        for row in rows where !row.collected {
+            let spendable = row.direction == .inbound ? (try? await inbox.bestSpendable(row.id)) ?? [] : []
+            guard row.settlingAt != nil || !spendable.isEmpty, let state = try? await ledger.ledger().channel(row.id) else { continue }
+            if state.funds != row.funds || state.redeemed != row.redeemed || state.settlingAt != row.settlingAt || state.collected != row.collected {
+                try? await store.upsert(state, direction: row.direction, now: context.clock.now)
+                context.note(.info, .channel, "paych: \(row.id.short) on the ledger: funds \(state.funds), redeemed \(state.redeemed), "
+                    + (state.collected ? "collected" : state.settlingAt.map { "settling until epoch \($0)" } ?? "open"))
+            }
+            guard !spendable.isEmpty, !state.collected, let end = state.settlingAt,
                   let epoch = try? await ledger.epoch(refresh: .zero), epoch < end else { continue }
             do {
                 redeemed += try await submit(row.id)
