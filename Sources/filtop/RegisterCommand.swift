@@ -61,7 +61,7 @@ struct RegisterCommand: AsyncParsableCommand {
             } catch let error as NodeError {
                 throw error
             } catch {
-                records = try target.fallingBackToLocalCopy(after: error).list(role: r, region: region, now: UInt64(Date().timeIntervalSince1970))
+                records = try await target.fallingBackToLocalCopy(after: error).list(role: r, region: region, now: UInt64(Date().timeIntervalSince1970))
             }
             for rec in records {
                 if json {
@@ -92,7 +92,7 @@ struct RegisterCommand: AsyncParsableCommand {
             } catch let error as NodeError {
                 throw error
             } catch {
-                records = try target.fallingBackToLocalCopy(after: error).list(role: nil, region: nil, now: UInt64(Date().timeIntervalSince1970))
+                records = try await target.fallingBackToLocalCopy(after: error).list(role: nil, region: nil, now: UInt64(Date().timeIntervalSince1970))
             }
             guard let rec = records.first(where: { $0.nodeID == id }) else { throw RegisterError.unknownNode(id.description) }
             print("node ID:         \(rec.nodeID)")

@@ -12,7 +12,7 @@ import Testing
         try await builder.run { market in
             let devnet = market.devnet
             #expect(devnet.ledger.name == "ledger" && devnet.ledger.node.context.roles == [.ledger])
-            let book = try devnet.ledger.node.payments.ledger.ledger()
+            let book = try await devnet.ledger.node.payments.ledger.ledger()
             #expect(try await book.status().settleDelay == 5)
             for member in [devnet.register, devnet.ledger] + devnet.members {
                 #expect(try await book.account(member.node.context.nodeID).balance == Devnet.startingBalance, "\(member.name)")
@@ -25,7 +25,7 @@ import Testing
             }
             // A member's first register sync listed the ledger: its payments reach it.
             let gateway = try #require(market.member("gateway-01")).node
-            let remote = try #require(try gateway.payments.ledger.ledger() as? RemoteLedger)
+            let remote = try #require(try await gateway.payments.ledger.ledger() as? RemoteLedger)
             #expect(remote.nodeID == devnet.ledger.node.context.nodeID)
             #expect(try await gateway.control.ledgerAccount().balance == Devnet.startingBalance)
             // Funding tops up what an account lacks and leaves one that holds enough alone.
@@ -58,7 +58,7 @@ import Testing
         // The same directory: the channel and the account's nonce are still there; the
         // spent balance is topped up again to the starting balance.
         devnet = try await start()
-        var book = try devnet.ledger.node.payments.ledger.ledger()
+        var book = try await devnet.ledger.node.payments.ledger.ledger()
         #expect(try await book.channel(channel).funds == (try TokenAmount(fil: 2)))
         let account = try await book.account(payer)
         #expect(account.nonce == 1 && account.balance == Devnet.startingBalance)
@@ -67,7 +67,7 @@ import Testing
         // --fresh: a new chain.
         try Devnet.clear(directory: root)
         devnet = try await start()
-        book = try devnet.ledger.node.payments.ledger.ledger()
+        book = try await devnet.ledger.node.payments.ledger.ledger()
         await #expect(throws: PaymentError.unknownChannel(channel)) { _ = try await book.channel(channel) }
         #expect(try await book.account(payer) == AccountState(account: payer, balance: .zero, nonce: 0))
         #expect(try await book.status().channelCount == 0)

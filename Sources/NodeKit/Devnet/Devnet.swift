@@ -136,7 +136,7 @@ public final class Devnet: Sendable {
     /// account topped up was given.
     @discardableResult
     public func fund(_ accounts: [NodeID]) async throws -> [NodeID: TokenAmount] {
-        let book = try ledger.node.payments.ledger.ledger()
+        let book = try await ledger.node.payments.ledger.ledger()
         var given: [NodeID: TokenAmount] = [:]
         for account in accounts {
             let balance = try await book.account(account).balance

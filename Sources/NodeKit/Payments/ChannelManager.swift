@@ -34,7 +34,7 @@ public struct ChannelManager: Sendable {
     public func addFunds(to peer: NodeID, amount: TokenAmount) async throws -> ChannelID {
         guard peer != context.nodeID else { throw PaymentError.notParty("a node cannot open a payment channel to itself") }
         guard amount > .zero else { throw PaymentError.invalidVoucher("add at least 1 attoFIL to a channel") }
-        guard try RegisterStore(database: context.blockstore.database, table: .localCopy).record(peer) != nil else {
+        guard try await RegisterStore(database: context.blockstore.database, table: .localCopy).record(peer) != nil else {
             throw PaymentError.unknownPeer(peer)
         }
         // Each event is noted once the node's own table shows the change: a console that
@@ -142,7 +142,7 @@ public struct ChannelManager: Sendable {
             throw PaymentError.unknownChannel(voucher.channel)
         }
         let copy = RegisterStore(database: context.blockstore.database, table: .localCopy)
-        guard let record = try copy.record(channel.peer), let address = record.addresses.first.flatMap({ try? NodeAddress($0) }) else {
+        guard let record = try await copy.record(channel.peer), let address = record.addresses.first.flatMap({ try? NodeAddress($0) }) else {
             throw PaymentError.noLedger("the register lists no address for \(channel.peer.short); the voucher was kept and can be sent later")
         }
         let session = try await context.transport.connect(to: address, identity: context.identity, expectedPeer: channel.peer, timeout: .seconds(5))

@@ -22,8 +22,9 @@ public final class LedgerAccess: Sendable {
         self.local = local
     }
 
-    /// The ledger to use now; `noLedger` when none is configured or known.
-    public func ledger() throws -> any Ledger {
+    /// The ledger to use now; `noLedger` when none is configured or known. Async because
+    /// finding it may read the register's copy (off the cooperative pool).
+    public func ledger() async throws -> any Ledger {
         if let local { return local }
         let (address, nodeID) = try remoteTarget()
         return remote.withLock { cached in
@@ -39,7 +40,7 @@ public final class LedgerAccess: Sendable {
         let section = context.config.ledger
         if !section.address.isEmpty { return (try NodeAddress(section.address), try NodeID(section.nodeID)) }
         let copy = RegisterStore(database: context.blockstore.database, table: .localCopy)
-        let known = (try? copy.list(role: .ledger, now: context.clock.unixSeconds)) ?? []
+        let known = (try? await copy.list(role: .ledger, now: context.clock.unixSeconds)) ?? []
         guard let record = known.first, let address = record.addresses.first.flatMap({ try? NodeAddress($0) }) else {
             throw PaymentError.noLedger("no ledger: this node's register lists no node with the ledger role, and config.toml has no [ledger] address")
         }
@@ -55,7 +56,7 @@ public final class LedgerAccess: Sendable {
     /// Signs `operation` with the node's key and the account's next nonce, and applies it.
     /// A nonce taken meanwhile by another holder of the key is retried once with the next.
     public func submit(_ operation: LedgerMessage.Operation) async throws -> LedgerReceipt {
-        let ledger = try self.ledger()
+        let ledger = try await self.ledger()
         let identity = context.identity
         return try await serial.run { () -> Result<LedgerReceipt, any Error> in
             do {

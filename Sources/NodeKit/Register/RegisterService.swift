@@ -30,7 +30,7 @@ public struct RegisterService: NodeService {
             return RegisterAck(node: message.node, sequence: 0)
         }
         router.on(ListNodes.self) { message, _ in
-            let records = try store.list(role: message.role, region: message.region, now: context.clock.unixSeconds)
+            let records = try await store.list(role: message.role, region: message.region, now: context.clock.unixSeconds)
             return NodeList(records: Array(records.prefix(NodeList.maxRecords)))
         }
     }

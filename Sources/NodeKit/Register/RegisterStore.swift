@@ -67,10 +67,20 @@ public struct RegisterStore: Sendable {
 
     /// Live records (expiry after `now`), optionally filtered, ordered by node ID.
     public func list(role: NodeRecord.Role? = nil, region: String? = nil, now: UInt64) throws -> [NodeRecord] {
-        let rows = try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT record, roles, region FROM \(table.rawValue) WHERE expiry > ? ORDER BY node_id",
-                             arguments: [Int64(clamping: now)])
-        }
+        try database.read { db in try records(db, role: role, region: region, now: now) }
+    }
+
+    /// `list` for async callers. The read runs on the database's own queue, so the task
+    /// never blocks a thread of Swift's cooperative pool: a blocked pool thread can wait
+    /// for a reader connection that an async read holds until the pool resumes it, and
+    /// with every pool thread blocked so the node hangs (two threads on two cores did).
+    public func list(role: NodeRecord.Role? = nil, region: String? = nil, now: UInt64) async throws -> [NodeRecord] {
+        try await database.read { db in try records(db, role: role, region: region, now: now) }
+    }
+
+    private func records(_ db: Database, role: NodeRecord.Role?, region: String?, now: UInt64) throws -> [NodeRecord] {
+        let rows = try Row.fetchAll(db, sql: "SELECT record, roles, region FROM \(table.rawValue) WHERE expiry > ? ORDER BY node_id",
+                                    arguments: [Int64(clamping: now)])
         var out = [NodeRecord]()
         for row in rows {
             let stored = StoredRow(row, subject: "a node in \(table.rawValue)")
@@ -84,10 +94,17 @@ public struct RegisterStore: Sendable {
 
     /// One node's record, if stored (expired or not).
     public func record(_ node: NodeID) throws -> NodeRecord? {
-        let blob = try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT record FROM \(table.rawValue) WHERE node_id = ?", arguments: [node.description])
-                .map { try StoredRow($0, subject: "node \(node) in \(table.rawValue)").blob("record") }
-        }
+        try database.read { db in try record(node, db) }
+    }
+
+    /// `record` for async callers, off the cooperative pool (see the async `list`).
+    public func record(_ node: NodeID) async throws -> NodeRecord? {
+        try await database.read { db in try record(node, db) }
+    }
+
+    private func record(_ node: NodeID, _ db: Database) throws -> NodeRecord? {
+        let blob = try Row.fetchOne(db, sql: "SELECT record FROM \(table.rawValue) WHERE node_id = ?", arguments: [node.description])
+            .map { try StoredRow($0, subject: "node \(node) in \(table.rawValue)").blob("record") }
         guard let blob else { return nil }
         return try NodeRecord(cbor: try CBORDecoder.decode(Array(blob)))
     }

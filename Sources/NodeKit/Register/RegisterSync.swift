@@ -87,7 +87,7 @@ public final class RegisterSync: NodeService {
             return false
         } catch {
             if reachable.withLock({ $0 }) != false {
-                let known = (try? localCopy.list(now: context.clock.unixSeconds).count) ?? 0
+                let known = (try? await localCopy.list(now: context.clock.unixSeconds).count) ?? 0
                 context.note(.warning, .register, "register unreachable (\(error)); working from the local copy of \(known) nodes")
             }
             reachable.withLock { $0 = false }
