@@ -4,7 +4,7 @@
 SWIFT ?= swift
 export PATH := $(PATH):/opt/swift/usr/bin
 
-.PHONY: run test build release deps bench-content bench-offers bench-console bench-network clean
+.PHONY: run test build release deps bench-content bench-offers bench-console bench-network bench-paych clean
 
 run: deps release
 	./.build/release/filtop $(ARGS)
@@ -48,6 +48,9 @@ bench-console: deps release
 
 bench-network: deps release
 	./.build/release/filtop bench network
+
+bench-paych: deps release
+	./.build/release/filtop bench paych
 
 clean:
 	rm -rf .build

@@ -65,10 +65,11 @@ public final class ManualClock: NodeClock {
         for c in due { c.resume() }
     }
 
-    /// Suspends until some task sleeps on this clock until exactly `deadline` — how a
-    /// test knows a background loop has reached its wait.
-    public func waitForSleeper(until deadline: Date) async {
-        await waitUntil { $0.contains(deadline) }
+    /// How many tasks sleep on this clock until exactly `deadline` now — with
+    /// `waitForSleepers(_:until:)`, how a test waits for one more loop to reach a wait
+    /// that other loops (a node's services) share.
+    public func sleeperCount(until deadline: Date) -> Int {
+        state.withLock { $0.sleepers.values.filter { $0.deadline == deadline }.count }
     }
 
     /// Suspends until at least `count` tasks sleep on this clock until exactly `deadline`

@@ -94,8 +94,11 @@ import Testing
             #expect(try await waiter.value.map(\.message) == ["something happened"])
             // With nothing new, the poll ends when the node's clock reaches the wait.
             let clock = try #require(market.manualClock)
+            // The nodes' payment watchers sleep until the same moment: wait for one more sleeper.
+            let deadline = clock.now.addingTimeInterval(5)
+            let others = clock.sleeperCount(until: deadline)
             let idle = Task { try await admin.eventPage(after: node.journal.lastSequence, wait: .seconds(5)) }
-            await clock.waitForSleeper(until: clock.now.addingTimeInterval(5))  // the journal's wait
+            await clock.waitForSleepers(others + 1, until: deadline)  // the journal's wait
             clock.advance(by: .seconds(5))
             #expect(try await idle.value.isEmpty)
             await admin.close()

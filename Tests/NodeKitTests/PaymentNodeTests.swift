@@ -125,7 +125,7 @@ extension PaymentNodeTests {
             await m.clock.waitForSleepers(3, until: deadline)  // the three nodes' watchers
             m.clock.advance(by: Payments.watchInterval)
             for await event in m.payee.journal.subscribe(after: 0) where event.message.contains("redeemed 2 vouchers before it closes") { break }
-            let ledger = try m.ledger.payments.ledger.ledger()
+            let ledger = try await m.ledger.payments.ledger.ledger()
             #expect(try await ledger.channel(id).redeemed == (try TokenAmount("1.5 FIL")))
             m.clock.advance(by: .seconds(20))
             let late = try Voucher(channel: id, lane: 5, nonce: 1, amount: try TokenAmount("0.1 FIL"), signer: m.payer.identity)

@@ -26,7 +26,7 @@ public final class LedgerAccess: Sendable {
     /// finding it may read the register's copy (off the cooperative pool).
     public func ledger() async throws -> any Ledger {
         if let local { return local }
-        let (address, nodeID) = try remoteTarget()
+        let (address, nodeID) = try await remoteTarget()
         return remote.withLock { cached in
             if let cached, cached.address == address, cached.nodeID == nodeID { return cached }
             let fresh = RemoteLedger(address: address, nodeID: nodeID, identity: context.identity, transport: context.transport)
@@ -36,7 +36,7 @@ public final class LedgerAccess: Sendable {
         }
     }
 
-    private func remoteTarget() throws -> (NodeAddress, NodeID) {
+    private func remoteTarget() async throws -> (NodeAddress, NodeID) {
         let section = context.config.ledger
         if !section.address.isEmpty { return (try NodeAddress(section.address), try NodeID(section.nodeID)) }
         let copy = RegisterStore(database: context.blockstore.database, table: .localCopy)
@@ -85,7 +85,7 @@ public final class LedgerAccess: Sendable {
         if let seen = epochSeen.withLock({ $0 }), now.timeIntervalSince(seen.at) < refresh.seconds, now >= seen.at {
             return seen.epoch + UInt64(now.timeIntervalSince(seen.at) * 1000) / max(1, seen.millis)
         }
-        let ledger = try self.ledger()
+        let ledger = try await self.ledger()
         let read = epochRead.withLock { current -> Task<LedgerStatus, any Error> in
             if let current { return current }
             let task = Task { try await ledger.status() }

@@ -114,7 +114,7 @@ public final class VoucherInbox: Sendable {
     /// The ledger's state of `id`, which must be a channel that pays this node.
     private func inboundChannel(_ id: ChannelID, fresh: Bool) async throws -> ChannelState {
         if !fresh, let state = known.withLock({ $0[id] }) { return state }
-        let ledger = try self.ledger.ledger()
+        let ledger = try await self.ledger.ledger()
         let read = reading.withLock { inFlight -> Task<ChannelState, any Error> in
             if let current = inFlight[id] { return current }
             let task = Task { try await ledger.channel(id) }
