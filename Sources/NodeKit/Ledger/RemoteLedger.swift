@@ -22,11 +22,36 @@ public final class RemoteLedger: Ledger {
         await open?.close()
     }
 
-    private func call<Request: WireMessage, Answer: WireMessage>(_ request: Request, expecting: Answer.Type) async throws -> Answer {
+    /// Sends `request` on the shared session. When a kept session the ledger has since
+    /// closed (an idle timeout, a restart) fails a read, the read is sent once more on a
+    /// new session. A signed message is never sent twice: if its answer is lost, the
+    /// caller learns so and reads the account's nonce to see whether it applied (a
+    /// submitter reads the nonce just before, so its session is fresh anyway).
+    private func call<Request: WireMessage, Answer: WireMessage>(
+        _ request: Request, expecting: Answer.Type, repeatable: Bool = true
+    ) async throws -> Answer {
+        do {
+            return try await callOnce(request, expecting: expecting, reusing: true)
+        } catch is StaleSession where repeatable {
+            return try await callOnce(request, expecting: expecting, reusing: false)
+        } catch is StaleSession {
+            throw PaymentError.noLedger("the session to the ledger at \(address) closed before it answered; read the account's nonce to see whether the message applied")
+        }
+    }
+
+    /// A kept session failed: the caller opens a new one and tries again.
+    private struct StaleSession: Error {}
+
+    private func callOnce<Request: WireMessage, Answer: WireMessage>(
+        _ request: Request, expecting: Answer.Type, reusing: Bool
+    ) async throws -> Answer {
         let current: any PeerSession
-        if let open = session.withLock({ $0 }) {
+        let reused: Bool
+        if reusing, let open = session.withLock({ $0 }) {
             current = open
+            reused = true
         } else {
+            reused = false
             let opened: any PeerSession
             do {
                 opened = try await transport.connect(to: address, identity: identity, expectedPeer: nodeID, timeout: .seconds(5))
@@ -51,6 +76,7 @@ public final class RemoteLedger: Ledger {
             // The session failed: forget it so the next call reconnects.
             session.withLock { if let s = $0, s.peer == current.peer { $0 = nil } }
             await current.close()
+            if reused { throw StaleSession() }
             throw PaymentError.noLedger("the ledger at \(address) did not answer: \(error)")
         }
     }
@@ -62,9 +88,9 @@ public final class RemoteLedger: Ledger {
         try await call(LedgerChannelRequest(channel: id), expecting: LedgerChannelInfo.self).state
     }
     public func apply(_ message: LedgerMessage) async throws -> LedgerReceipt {
-        try await call(LedgerSubmit(message), expecting: LedgerApplied.self).receipt
+        try await call(LedgerSubmit(message), expecting: LedgerApplied.self, repeatable: false).receipt
     }
     public func faucet(_ account: NodeID, amount: TokenAmount) async throws -> AccountState {
-        try await call(LedgerFaucetRequest(account: account, amount: amount), expecting: LedgerAccountInfo.self).state
+        try await call(LedgerFaucetRequest(account: account, amount: amount), expecting: LedgerAccountInfo.self, repeatable: false).state
     }
 }
