@@ -35,6 +35,11 @@ public struct InboundStream: AsyncSequence, Sendable {
     /// The stream's ID (its request ID on the session).
     public var id: UInt64 { control.id }
 
+    /// The session's event loop as a task executor: a consumer that does little work per
+    /// chunk may iterate under `withTaskExecutorPreference(stream.executor)`, so it wakes on
+    /// the loop that delivers the chunks (see `SessionExecutor` for what such code must not do).
+    public var executor: SessionExecutor { SessionExecutor(control.multiplexer.eventLoop) }
+
     /// Abandons the stream: the server is told, and iteration ends with
     /// `NetworkError.streamCancelled`.
     public func cancel() { control.cancel() }

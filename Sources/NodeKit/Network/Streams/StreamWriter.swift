@@ -18,10 +18,20 @@ public final class StreamWriter: Sendable {
         self.multiplexer = multiplexer
     }
 
+    /// The session's event loop as a task executor: a handler that does little work per
+    /// `send` may run under `withTaskExecutorPreference(writer.executor)`, so a send takes
+    /// no thread hop (see `SessionExecutor` for what such code must not do).
+    public var executor: SessionExecutor { SessionExecutor(multiplexer.eventLoop) }
+
     /// Sends `bytes` as the next part of the stream; returns once all of them are handed
     /// to the session.
     public func send(_ bytes: ByteBuffer) async throws {
         let (id, multiplexer) = (self.id, self.multiplexer)
+        if multiplexer.eventLoop.inEventLoop {
+            let promise = multiplexer.eventLoop.makePromise(of: Void.self)
+            multiplexer.value.send(id, bytes, promise: promise)
+            return try await promise.futureResult.get()
+        }
         try await multiplexer.eventLoop.flatSubmit {
             let promise = multiplexer.eventLoop.makePromise(of: Void.self)
             multiplexer.value.send(id, bytes, promise: promise)
