@@ -52,6 +52,17 @@ struct PaychStore: Sendable {
         }
     }
 
+    /// `upsert` only when the row differs from `state` (funds, redeemed, settle state):
+    /// a busy channel's batches then read its row instead of rewriting it each time.
+    /// Redeemed amounts only grow per lane, so an equal total means equal lanes.
+    func mirror(_ state: ChannelState, direction: ChannelDirection, now: Date, _ db: Database) throws {
+        if let row = try channel(state.id, db), row.funds == state.funds, row.redeemed == state.redeemed,
+           row.settlingAt == state.settlingAt, row.collected == state.collected {
+            return
+        }
+        try upsert(state, direction: direction, now: now, db)
+    }
+
     func upsert(_ state: ChannelState, direction: ChannelDirection, now: Date) async throws {
         try await database.writeDurably { db in try upsert(state, direction: direction, now: now, db) }
     }

@@ -85,7 +85,7 @@ public final class VoucherInbox: Sendable {
         for item in arrivals {
             let id = item.channel.id
             if lanes[id] == nil {
-                try store.upsert(item.channel, direction: .inbound, now: now, db)
+                try store.mirror(item.channel, direction: .inbound, now: now, db)
                 lanes[id] = try laneStates(item.channel, store: store, db)
             }
             do {
