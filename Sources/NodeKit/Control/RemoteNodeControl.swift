@@ -9,21 +9,15 @@ import Foundation
 /// long-polls the node's journal and resumes after a reconnect from the last sequence
 /// it delivered.
 public final class RemoteNodeControl: NodeControl {
-    public let address: NodeAddress
-    private let identity: KeyPair
-    private let expectedPeer: NodeID?
-    private let transport: any Transport
-    private let session = Locked<(any PeerSession)?>(nil)
+    public var address: NodeAddress { session.address }
+    private let session: KeptSession
     private let clock: any NodeClock
 
     /// A control for the node at `address`, signing in as `adminKey`; the node must prove
     /// it is `expectedPeer` (any node when nil).
     public init(address: NodeAddress, adminKey: KeyPair, expectedPeer: NodeID?, transport: any Transport = TCPTransport(),
                 clock: any NodeClock = SystemClock()) {
-        self.address = address
-        identity = adminKey
-        self.expectedPeer = expectedPeer
-        self.transport = transport
+        session = KeptSession(address: address, identity: adminKey, expectedPeer: expectedPeer, transport: transport)
         self.clock = clock
     }
 
@@ -32,38 +26,11 @@ public final class RemoteNodeControl: NodeControl {
     @discardableResult
     public func connect() async throws -> NodeStatus { try await status() }
 
-    public func close() async {
-        let open = session.withLock { s -> (any PeerSession)? in defer { s = nil }; return s }
-        await open?.close()
-    }
+    public func close() async { await session.close() }
 
     func call<Request: WireMessage, Answer: WireMessage>(_ request: Request, expecting: Answer.Type,
-                                                                  timeout: Duration = .seconds(30)) async throws -> Answer {
-        let current: any PeerSession
-        if let open = session.withLock({ $0 }) {
-            current = open
-        } else {
-            let opened = try await transport.connect(to: address, identity: identity, expectedPeer: expectedPeer, timeout: .seconds(5))
-            let (winner, extra) = session.withLock { s -> (any PeerSession, (any PeerSession)?) in
-                if let other = s { return (other, opened) }  // another call connected first
-                s = opened
-                return (opened, nil)
-            }
-            await extra?.close()
-            current = winner
-        }
-        do {
-            return try await current.call(request, expecting: Answer.self, timeout: timeout)
-        } catch let refusal as Refusal {
-            throw refusal
-        } catch let error as WireError {
-            throw error
-        } catch {
-            // The session failed (dropped, timed out): forget it so the next call reconnects.
-            session.withLock { if let s = $0, s.peer == current.peer { $0 = nil } }
-            await current.close()
-            throw error
-        }
+                                                         timeout: Duration = .seconds(30)) async throws -> Answer {
+        try await session.call(request, expecting: expecting, timeout: timeout)
     }
 
     public func status() async throws -> NodeStatus {

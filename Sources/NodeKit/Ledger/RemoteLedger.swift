@@ -3,24 +3,18 @@
 /// shared by every call, and opened again after it fails, so a ledger that restarts is
 /// simply reached again on the next call.
 public final class RemoteLedger: Ledger {
-    public let address: NodeAddress
     public let nodeID: NodeID
-    private let identity: KeyPair
-    private let transport: any Transport
-    private let session = Locked<(any PeerSession)?>(nil)
+    private let session: KeptSession
 
     public init(address: NodeAddress, nodeID: NodeID, identity: KeyPair, transport: any Transport) {
-        self.address = address
         self.nodeID = nodeID
-        self.identity = identity
-        self.transport = transport
+        session = KeptSession(address: address, identity: identity, expectedPeer: nodeID, transport: transport)
     }
 
+    public var address: NodeAddress { session.address }
+
     /// Closes the shared session.
-    public func close() async {
-        let open = session.withLock { s -> (any PeerSession)? in defer { s = nil }; return s }
-        await open?.close()
-    }
+    public func close() async { await session.close() }
 
     /// Sends `request` on the shared session. When a kept session the ledger has since
     /// closed (an idle timeout, a restart) fails a read, the read is sent once more on a
@@ -31,52 +25,12 @@ public final class RemoteLedger: Ledger {
         _ request: Request, expecting: Answer.Type, repeatable: Bool = true
     ) async throws -> Answer {
         do {
-            return try await callOnce(request, expecting: expecting, reusing: true)
-        } catch is StaleSession where repeatable {
-            return try await callOnce(request, expecting: expecting, reusing: false)
-        } catch is StaleSession {
-            throw PaymentError.noLedger("the session to the ledger at \(address) closed before it answered; read the account's nonce to see whether the message applied")
-        }
-    }
-
-    /// A kept session failed: the caller opens a new one and tries again.
-    private struct StaleSession: Error {}
-
-    private func callOnce<Request: WireMessage, Answer: WireMessage>(
-        _ request: Request, expecting: Answer.Type, reusing: Bool
-    ) async throws -> Answer {
-        let current: any PeerSession
-        let reused: Bool
-        if reusing, let open = session.withLock({ $0 }) {
-            current = open
-            reused = true
-        } else {
-            reused = false
-            let opened: any PeerSession
-            do {
-                opened = try await transport.connect(to: address, identity: identity, expectedPeer: nodeID, timeout: .seconds(5))
-            } catch {
-                throw PaymentError.noLedger("the ledger at \(address) cannot be reached: \(error)")
-            }
-            let (winner, extra) = session.withLock { s -> (any PeerSession, (any PeerSession)?) in
-                if let other = s { return (other, opened) }  // another call connected first
-                s = opened
-                return (opened, nil)
-            }
-            await extra?.close()
-            current = winner
-        }
-        do {
-            return try await current.call(request, expecting: Answer.self)
-        } catch let refusal as Refusal {
-            throw refusal
+            return try await session.call(request, expecting: expecting, timeout: .seconds(10), retryingStale: repeatable)
+        } catch let error as Refusal {
+            throw error
         } catch let error as WireError {
             throw error
         } catch {
-            // The session failed: forget it so the next call reconnects.
-            session.withLock { if let s = $0, s.peer == current.peer { $0 = nil } }
-            await current.close()
-            if reused { throw StaleSession() }
             throw PaymentError.noLedger("the ledger at \(address) did not answer: \(error)")
         }
     }
