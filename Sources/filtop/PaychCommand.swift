@@ -44,9 +44,7 @@ struct PaychCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = try ChannelID(channel)
-            let (summary, epoch) = try await remote.withControl { control in
-                (try await control.channel(id), try await control.ledgerStatus().epoch)
-            }
+            let (summary, epoch) = try await PaychCommand.withEpoch(remote) { try await $0.channel(id) }
             PaychCommand.show(summary, epoch: epoch, json: json)
         }
     }
@@ -63,10 +61,7 @@ struct PaychCommand: AsyncParsableCommand {
         func run() async throws {
             let payee = try CIDArgument.node(peer, name: "PEER")
             let value = try TokenAmount(amount)
-            let (summary, epoch) = try await remote.withControl { control in
-                let summary = try await control.addFunds(peer: payee, amount: value)
-                return (summary, try await control.ledgerStatus().epoch)
-            }
+            let (summary, epoch) = try await PaychCommand.withEpoch(remote) { try await $0.addFunds(peer: payee, amount: value) }
             PaychCommand.show(summary, epoch: epoch, json: json)
         }
     }
@@ -81,10 +76,7 @@ struct PaychCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = try ChannelID(channel)
-            let (summary, epoch) = try await remote.withControl { control in
-                let summary = try await control.settle(id)
-                return (summary, try await control.ledgerStatus().epoch)
-            }
+            let (summary, epoch) = try await PaychCommand.withEpoch(remote) { try await $0.settle(id) }
             PaychCommand.show(summary, epoch: epoch, json: json)
         }
     }
@@ -99,10 +91,7 @@ struct PaychCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = try ChannelID(channel)
-            let (summary, epoch) = try await remote.withControl { control in
-                let summary = try await control.collect(id)
-                return (summary, try await control.ledgerStatus().epoch)
-            }
+            let (summary, epoch) = try await PaychCommand.withEpoch(remote) { try await $0.collect(id) }
             let refund = try summary.funds.subtracting(summary.redeemed)
             if json {
                 Output.json([
@@ -113,6 +102,12 @@ struct PaychCommand: AsyncParsableCommand {
                 print("collected \(summary.id): \(summary.redeemed) to the payee, \(refund) back to the payer")
             }
         }
+    }
+
+    /// Runs `action` on the node, then reads the ledger's epoch, which a channel's settle
+    /// state is shown at.
+    static func withEpoch<T>(_ remote: RemoteOptions, _ action: (RemoteNodeControl) async throws -> T) async throws -> (T, UInt64) {
+        try await remote.withControl { control in (try await action(control), try await control.ledgerStatus().epoch) }
     }
 
     /// Prints a channel: aligned lines, or one JSON document.

@@ -131,9 +131,8 @@ struct PaychVoucherCommand: AsyncParsableCommand {
         func run() async throws {
             let id = try ChannelID(channel)
             let v = try voucher.map { try Voucher(text: $0) }
-            let (count, summary, epoch) = try await remote.withControl { control in
-                let count = try await control.submitVoucher(channel: id, voucher: v)
-                return (count, try await control.channel(id), try await control.ledgerStatus().epoch)
+            let ((count, summary), epoch) = try await PaychCommand.withEpoch(remote) { control in
+                (try await control.submitVoucher(channel: id, voucher: v), try await control.channel(id))
             }
             if json {
                 Output.json([("submitted", .int(UInt64(count))), ("channel", PaymentOutput.channelJSON(summary, epoch: epoch))])

@@ -143,7 +143,7 @@ public struct ChannelManager: Sendable {
         }
         let copy = RegisterStore(database: context.blockstore.database, table: .localCopy)
         guard let record = try await copy.record(channel.peer), let address = record.addresses.first.flatMap({ try? NodeAddress($0) }) else {
-            throw PaymentError.noLedger("the register lists no address for \(channel.peer.short); the voucher was kept and can be sent later")
+            throw PaymentError.unknownPeer(channel.peer)
         }
         let session = try await context.transport.connect(to: address, identity: context.identity, expectedPeer: channel.peer, timeout: .seconds(5))
         do {

@@ -54,13 +54,20 @@ struct PaychStore: Sendable {
 
     /// `upsert` only when the row differs from `state` (funds, redeemed, settle state):
     /// a busy channel's batches then read its row instead of rewriting it each time.
-    /// Redeemed amounts only grow per lane, so an equal total means equal lanes.
-    func mirror(_ state: ChannelState, direction: ChannelDirection, now: Date, _ db: Database) throws {
+    /// Redeemed amounts only grow per lane, so an equal total means equal lanes. Returns
+    /// whether the row changed.
+    @discardableResult
+    func mirror(_ state: ChannelState, direction: ChannelDirection, now: Date, _ db: Database) throws -> Bool {
         if let row = try channel(state.id, db), row.funds == state.funds, row.redeemed == state.redeemed,
            row.settlingAt == state.settlingAt, row.collected == state.collected {
-            return
+            return false
         }
         try upsert(state, direction: direction, now: now, db)
+        return true
+    }
+
+    func mirror(_ state: ChannelState, direction: ChannelDirection, now: Date) async throws -> Bool {
+        try await database.writeDurably { db in try mirror(state, direction: direction, now: now, db) }
     }
 
     func upsert(_ state: ChannelState, direction: ChannelDirection, now: Date) async throws {

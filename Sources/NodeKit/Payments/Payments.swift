@@ -71,8 +71,7 @@ public final class Payments: NodeService {
         for row in rows where !row.collected {
             let spendable = row.direction == .inbound ? (try? await inbox.bestSpendable(row.id)) ?? [] : []
             guard row.settlingAt != nil || !spendable.isEmpty, let state = try? await ledger.ledger().channel(row.id) else { continue }
-            if state.funds != row.funds || state.redeemed != row.redeemed || state.settlingAt != row.settlingAt || state.collected != row.collected {
-                try? await store.upsert(state, direction: row.direction, now: context.clock.now)
+            if (try? await store.mirror(state, direction: row.direction, now: context.clock.now)) == true {
                 context.note(.info, .channel, "paych: \(row.id.short) on the ledger: funds \(state.funds), redeemed \(state.redeemed), "
                     + (state.collected ? "collected" : state.settlingAt.map { "settling until epoch \($0)" } ?? "open"))
             }

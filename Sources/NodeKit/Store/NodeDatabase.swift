@@ -61,16 +61,19 @@ public final class NodeDatabase: Sendable {
     /// acknowledged voucher, an applied ledger message), which must outlive a power cut,
     /// not only a killed process.
     func writeDurably<T>(_ body: (Database) throws -> T) throws -> T {
-        try connection.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
-            var result: T?
-            try db.inTransaction {
-                result = try body(db)
-                return .commit
-            }
-            return result!
+        try connection.writeWithoutTransaction { db in try Self.durably(db, body) }
+    }
+
+    /// `body` in one transaction whose commit is flushed to the disk.
+    private static func durably<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+        defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        var result: T?
+        try db.inTransaction {
+            result = try body(db)
+            return .commit
         }
+        return result!
     }
 
     /// `read` for async callers: the work runs on the database's own queue, so a task
@@ -86,16 +89,7 @@ public final class NodeDatabase: Sendable {
 
     /// `writeDurably` for async callers (see the async `read`).
     func writeDurably<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
-        try await connection.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
-            var result: T?
-            try db.inTransaction {
-                result = try body(db)
-                return .commit
-            }
-            return result!
-        }
+        try await connection.writeWithoutTransaction { db in try Self.durably(db, body) }
     }
 
     /// Gives back the page caches of every connection (SQLite refills them on demand), for
