@@ -7,7 +7,7 @@ import TermUI
 /// A node that never changes: fixed identity, pieces, peers and payment channels, for
 /// deterministic screens. Payment commands answer as the node would (the channel after
 /// the change, or the ledger's refusal) but leave the fixed channels as they are.
-struct FixedNodeControl: NodeControl {
+struct FixedNodeControl: MarketlessControl {
     static let started = Date(timeIntervalSince1970: 1_700_000_000)
     var peers = RegisterPeers.notConfigured
 

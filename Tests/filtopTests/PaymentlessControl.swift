@@ -2,7 +2,7 @@ import NodeKit
 
 /// For console fakes that test something else: a node with no ledger, whose payment
 /// calls are refused as a node without one refuses them.
-protocol PaymentlessControl: NodeControl {}
+protocol PaymentlessControl: MarketlessControl {}
 
 extension PaymentlessControl {
     private var refusal: PaymentError { .noLedger("no ledger in this test node") }
@@ -21,4 +21,22 @@ extension PaymentlessControl {
     func ledgerAccounts() async throws -> [AccountState] { throw refusal }
     func ledgerAccount() async throws -> AccountState { throw refusal }
     func faucet(account: NodeID, amount: TokenAmount) async throws -> AccountState { throw refusal }
+}
+
+/// For console fakes that test something else: a node with no market role, whose market
+/// calls are refused as such a node refuses them.
+protocol MarketlessControl: NodeControl {}
+
+extension MarketlessControl {
+    func ask() async throws -> ProviderAsk { throw MarketError.roleMissing(.provider, "the ask") }
+    func setAsk(_ ask: ProviderAsk) async throws -> ProviderAsk { throw MarketError.roleMissing(.provider, "the ask") }
+    func publish(to gateways: [NodeID]) async throws -> [Publication] { throw MarketError.roleMissing(.provider, "publishing") }
+    func publications() async throws -> [Publication] { [] }
+    func cachedOffers(_ query: OfferQuery) async throws -> [CachedOffer] { [] }
+    func providerStandings() async throws -> [ProviderStanding] { [] }
+    func setListing(_ listing: ProviderListing, for provider: NodeID) async throws -> ProviderStanding {
+        throw MarketError.roleMissing(.gateway, "allow and block lists")
+    }
+    func gatewayPolicy() async throws -> GatewayPolicy { throw MarketError.roleMissing(.gateway, "the gateway policy") }
+    func findOffers(_ pieceCID: PieceCID, gateway: NodeID?) async throws -> FindResult { throw MarketError.roleMissing(.client, "finding offers") }
 }

@@ -20,6 +20,9 @@ public struct NodeEvent: Sendable, Equatable {
         case content
         /// A payment channel changed: created, funded, a voucher sent or received, settled, collected.
         case channel
+        /// An offer was published, cached, refused, replaced, expired or dropped; a
+        /// provider was allowed, blocked or unlisted; discovery was paid for and answered.
+        case offer
     }
 
     /// Position in the journal; 0 until the journal appends it.

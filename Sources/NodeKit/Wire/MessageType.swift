@@ -15,6 +15,8 @@ public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible
     case publishGroupOffer = 300
     case publishSingleOffers = 301
     case offerAcknowledgement = 302
+    case findOffers = 303
+    case findOffersAnswer = 304
     case controlStatusRequest = 400
     case controlStatus = 401
     case controlEventsRequest = 402
@@ -29,6 +31,8 @@ public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible
     case controlImportProgress = 411
     case controlPaymentRequest = 412
     case controlPaymentAnswer = 413
+    case controlMarketRequest = 414
+    case controlMarketAnswer = 415
     case ledgerStatusRequest = 500
     case ledgerStatusInfo = 501
     case ledgerAccountRequest = 502
@@ -54,6 +58,8 @@ public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible
         case .publishGroupOffer: return "PublishGroupOffer"
         case .publishSingleOffers: return "PublishSingleOffers"
         case .offerAcknowledgement: return "OfferAcknowledgement"
+        case .findOffers: return "FindOffers"
+        case .findOffersAnswer: return "FindOffersAnswer"
         case .registerNode: return "RegisterNode"
         case .deregisterNode: return "DeregisterNode"
         case .registerAck: return "RegisterAck"
@@ -73,6 +79,8 @@ public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible
         case .controlImportProgress: return "ControlImportProgress"
         case .controlPaymentRequest: return "ControlPaymentRequest"
         case .controlPaymentAnswer: return "ControlPaymentAnswer"
+        case .controlMarketRequest: return "ControlMarketRequest"
+        case .controlMarketAnswer: return "ControlMarketAnswer"
         case .ledgerStatusRequest: return "LedgerStatusRequest"
         case .ledgerStatusInfo: return "LedgerStatusInfo"
         case .ledgerAccountRequest: return "LedgerAccountRequest"

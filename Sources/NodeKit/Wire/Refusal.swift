@@ -60,6 +60,10 @@ public enum RefusalCode: String, Sendable, CaseIterable {
     case settling
     /// A time lock or settle period has not yet passed.
     case tooEarly
+    /// The request must be paid for first; the message names the price.
+    case paymentRequired
+    /// The node's retention policy refuses it (a blocked, distrusted or too slow provider).
+    case refusedByPolicy
     /// A code this node does not know (sent by a newer peer).
     case unknown
 }
