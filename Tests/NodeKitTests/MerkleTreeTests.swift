@@ -16,6 +16,40 @@ import Testing
         return level[0]
     }
 
+    /// The spec's tree, level by level, zero-filled: a leaf's proof is its sibling at each level.
+    private func referenceLevels(_ leaves: [[UInt8]]) -> [[[UInt8]]] {
+        var level = leaves
+        var width = 1
+        while width < level.count { width *= 2 }
+        level += Array(repeating: [UInt8](repeating: 0, count: 32), count: width - level.count)
+        var levels = [level]
+        while level.count > 1 {
+            level = stride(from: 0, to: level.count, by: 2).map { Array(SHA256.hash(data: level[$0] + level[$0 + 1])) }
+            levels.append(level)
+        }
+        return levels
+    }
+
+    /// What a store keeps (`flatLevels`) gives, without hashing, the same proofs as the
+    /// zero-filled reference, and they verify.
+    @Test func proofsFromStoredLevelsMatchTheReference() throws {
+        for count in 1...128 {
+            let leaves = TrustFixtures.pieceCIDs(count).map(\.commitment)
+            let tree = MerkleTree(flatLeaves: leaves.flatMap { $0 })
+            let stored = Array(tree.flatLevels)
+            #expect(stored.count == MerkleTree.flatLevelsByteCount(leafCount: count))
+            #expect(count == 1 || stored.prefix(count * 32).elementsEqual(leaves.flatMap { $0 }))
+            let reference = referenceLevels(leaves)
+            for i in 0..<count {
+                let siblings = reference.dropLast().enumerated().flatMap { d, level in level[(i >> d) ^ 1] }
+                let proof = MerkleTree.proof(at: i, leafCount: count, flatLevels: stored)
+                #expect(proof == tree.proof(at: i))
+                #expect(proof.flatSiblings == siblings, "leaf \(i) of \(count)")
+                #expect(try proof.verifies(leaf: leaves[i], root: tree.root))
+            }
+        }
+    }
+
     @Test(arguments: [1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 100, 127, 128])
     func rootMatchesZeroFilledReference(count: Int) {
         let leaves = TrustFixtures.pieceCIDs(count).map(\.commitment)

@@ -10,46 +10,79 @@ import CSHA256
 public struct MerkleTree: Sendable {
     public static let nodeSize = 32
 
-    /// `levels[0]` holds the leaves, `levels[depth]` the root; each level is a flat buffer
-    /// of 32-byte nodes, without the zero-fill.
-    private let levels: [[UInt8]]
+    /// Every level below the root, leaves first, each a run of 32-byte nodes without the
+    /// zero fill, one after another: level d holds ⌈leafCount / 2^d⌉ nodes. Empty for a
+    /// tree of one leaf (its root is the leaf). With the leaf count, this is all a proof
+    /// needs (`proof(at:leafCount:flatLevels:)`), so a store can keep it and build proofs
+    /// later without hashing.
+    public let flatLevels: [UInt8]
+    public let root: [UInt8]
     public let leafCount: Int
 
     /// Builds the tree over `leaves`, a flat buffer of 32-byte leaves (at least one).
     public init(flatLeaves leaves: [UInt8]) {
         precondition(leaves.count >= MerkleTree.nodeSize && leaves.count % MerkleTree.nodeSize == 0, "need whole 32-byte leaves")
         leafCount = leaves.count / MerkleTree.nodeSize
-        var levels = [leaves]
+        var flat = [UInt8]()
+        flat.reserveCapacity(MerkleTree.flatLevelsByteCount(leafCount: leafCount))
         var level = leaves
         var depth = 0
         while level.count > MerkleTree.nodeSize {
+            flat += level
             level = MerkleTree.parentLevel(level, depth: depth)
-            levels.append(level)
             depth += 1
         }
-        self.levels = levels
+        flatLevels = flat
+        root = level
     }
 
-    public var root: [UInt8] { levels[levels.count - 1] }
-    public var depth: Int { levels.count - 1 }
+    public var depth: Int { MerkleTree.depth(forLeafCount: leafCount) }
 
     /// The inclusion proof for the leaf at `index`.
     public func proof(at index: Int) -> MerkleProof {
+        flatLevels.withUnsafeBytes { MerkleTree.proof(at: index, leafCount: leafCount, flatLevels: $0) }
+    }
+
+    /// The inclusion proof for the leaf at `index` of the tree of `leafCount` leaves whose
+    /// `flatLevels` are given: no hashing, only copying the siblings.
+    public static func proof(at index: Int, leafCount: Int, flatLevels: [UInt8]) -> MerkleProof {
+        flatLevels.withUnsafeBytes { proof(at: index, leafCount: leafCount, flatLevels: $0) }
+    }
+
+    /// `proof(at:leafCount:flatLevels:)` over bytes the caller holds (a database blob).
+    /// The caller checks `flatLevels.count == flatLevelsByteCount(leafCount:)` and
+    /// `index < leafCount` (1 ≤ leafCount ≤ `OfferLimits.maxCIDsPerOffer`).
+    static func proof(at index: Int, leafCount: Int, flatLevels: UnsafeRawBufferPointer) -> MerkleProof {
         precondition(index >= 0 && index < leafCount, "leaf index out of range")
+        precondition(flatLevels.count == flatLevelsByteCount(leafCount: leafCount), "flat levels do not match the leaf count")
+        let depth = depth(forLeafCount: leafCount)
         var siblings = [UInt8]()
-        siblings.reserveCapacity(depth * MerkleTree.nodeSize)
+        siblings.reserveCapacity(depth * nodeSize)
+        var levelStart = 0
         var i = index
         for d in 0..<depth {
-            let level = levels[d]
+            let width = levelWidth(leafCount: leafCount, depth: d)
             let sibling = i ^ 1
-            if sibling * MerkleTree.nodeSize < level.count {
-                siblings += level[sibling * MerkleTree.nodeSize..<(sibling + 1) * MerkleTree.nodeSize]
+            if sibling < width {
+                let start = levelStart + sibling * nodeSize
+                siblings += flatLevels[start..<start + nodeSize]
             } else {
-                siblings += MerkleTree.zeroSubtree[d]
+                siblings += zeroSubtree[d]
             }
+            levelStart += width * nodeSize
             i >>= 1
         }
         return MerkleProof(index: index, leafCount: leafCount, flatSiblings: siblings)
+    }
+
+    /// How many bytes `flatLevels` holds for a tree of `leafCount` leaves.
+    public static func flatLevelsByteCount(leafCount: Int) -> Int {
+        (0..<depth(forLeafCount: leafCount)).reduce(0) { $0 + levelWidth(leafCount: leafCount, depth: $1) * nodeSize }
+    }
+
+    /// The nodes at height `depth` (0: the leaves), zero fill excluded: ⌈leafCount / 2^depth⌉.
+    private static func levelWidth(leafCount: Int, depth: Int) -> Int {
+        (leafCount + (1 << depth) - 1) >> depth
     }
 
     /// The root over a flat buffer of 32-byte leaves, without keeping the levels: the
