@@ -11,6 +11,7 @@ enum Schema {
         RegisterStore.migrations,
         DevnetLedger.migrations,
         PaychStore.migrations,
+        OfferCache.migrations,
     ]
 
     static var migrator: DatabaseMigrator {

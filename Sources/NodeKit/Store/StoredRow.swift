@@ -50,6 +50,21 @@ struct StoredRow {
         return b
     }
 
+    /// A blob of exactly `count` bytes (a key, a hash, a signature).
+    func blob(_ column: String, count: Int) throws -> Data {
+        let b = try blob(column)
+        guard b.count == count else { throw corrupt(column, "is \(b.count) bytes where \(count) were expected") }
+        return b
+    }
+
+    /// A `UInt64` stored as the `Int64` of the same 64 bits (`Int64(bitPattern:)`), so
+    /// values above `Int64.max` survive.
+    func unsigned64(_ column: String) throws -> UInt64 {
+        let v = value(column)
+        guard case .int64(let i) = v.storage else { throw corrupt(column, "holds \(shown(v)) where a whole number was expected") }
+        return UInt64(bitPattern: i)
+    }
+
     /// `integer(_:)` of the column at `index`.
     func integer(at index: Int, maximum: Int64 = .max) throws -> Int64 {
         try integer(value(at: index), "column \(index)", maximum: maximum)
