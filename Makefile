@@ -4,7 +4,7 @@
 SWIFT ?= swift
 export PATH := $(PATH):/opt/swift/usr/bin
 
-.PHONY: run test build release deps bench-content bench-offers bench-console bench-network bench-paych clean
+.PHONY: run test build release deps bench-content bench-offers bench-console bench-network bench-paych bench-gateway clean
 
 run: deps release
 	./.build/release/filtop $(ARGS)
@@ -51,6 +51,9 @@ bench-network: deps release
 
 bench-paych: deps release
 	./.build/release/filtop bench paych
+
+bench-gateway: deps release
+	./.build/release/filtop bench gateway
 
 clean:
 	rm -rf .build

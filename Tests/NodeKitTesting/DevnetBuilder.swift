@@ -12,6 +12,8 @@ public struct DevnetBuilder: Sendable {
     public var refreshSeconds = 30
     /// The ledger's epochs from a settle to the earliest collect.
     public var settleDelay = 60
+    /// Sample files each provider imports and publishes offers for.
+    public var samplesPerProvider = 0
     private var useLoopback = false
 
     public init(gateways: Int = 0, providers: Int = 0, clients: Int = 0) {
@@ -52,7 +54,7 @@ public struct DevnetBuilder: Sendable {
         let devnet = try await Devnet.start(
             directory: root + "/devnet", gateways: gateways, providers: providers, clients: clients,
             host: useLoopback ? "127.0.0.1" : InMemoryTransport.host, transport: transport, clock: clock, refreshSeconds: refreshSeconds,
-            settleDelay: settleDelay)
+            settleDelay: settleDelay, samplesPerProvider: samplesPerProvider)
         do {
             let result = try await body(Market(devnet: devnet, clock: clock, transport: transport, scratch: root + "/scratch"))
             await devnet.stop()

@@ -10,14 +10,16 @@ public final class ControlService: NodeControl, NodeService {
     let context: NodeContext
     private let peers: PeerTable
     let payments: Payments
+    let market: Market
     private let startedAt: Date
     private let imports = ImportProgressTable()
     private let work = DispatchQueue(label: "filtop.control", qos: .userInitiated, attributes: .concurrent)
 
-    public init(context: NodeContext, peers: PeerTable, payments: Payments) {
+    public init(context: NodeContext, peers: PeerTable, payments: Payments, market: Market) {
         self.context = context
         self.peers = peers
         self.payments = payments
+        self.market = market
         startedAt = context.clock.now.toMillis
     }
 

@@ -165,7 +165,7 @@ public struct GatewayPolicy: Sendable, Equatable {
 
 /// The standard-discovery fee schedule of the design notes: `search` for every request,
 /// `offers` more when one or more offers are returned.
-public struct DiscoveryFees: Sendable, Equatable {
+public struct DiscoveryFees: Sendable, Hashable {
     public static let `default` = DiscoveryFees(search: TokenAmount(unchecked: 1_000_000_000_000), offers: TokenAmount(unchecked: 99_000_000_000_000))
     public var search: TokenAmount
     public var offers: TokenAmount

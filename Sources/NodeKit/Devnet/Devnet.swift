@@ -57,10 +57,18 @@ public final class Devnet: Sendable {
     /// node's start includes its first register sync), and every member's account holds
     /// at least `startingBalance`. `settleDelay` is the ledger's epochs from a settle to
     /// the earliest collect (`NodeConfig.settleDelayRange`).
+    ///
+    /// Each provider holds `samplesPerProvider` sample files of its own (`SampleContent`,
+    /// imported on first start) and has published its offers to every gateway when this
+    /// returns.
     public static func start(
         directory: String, gateways: Int, providers: Int, clients: Int = 0, host: String = "127.0.0.1", transport: any Transport = TCPTransport(),
-        clock: any NodeClock = SystemClock(), refreshSeconds: Int = 30, settleDelay: Int = 60
+        clock: any NodeClock = SystemClock(), refreshSeconds: Int = 30, settleDelay: Int = 60, samplesPerProvider: Int = 0
     ) async throws -> Devnet {
+        guard SampleContent.countRange.contains(samplesPerProvider) else {
+            throw DevnetError.invalidSize(
+                "a devnet provider holds \(SampleContent.countRange.lowerBound)…\(SampleContent.countRange.upperBound) sample files (asked for \(samplesPerProvider))")
+        }
         guard (0...64).contains(gateways), (0...64).contains(providers), (0...64).contains(clients) else {
             throw DevnetError.invalidSize(
                 "a devnet holds 0…64 gateways, providers and clients each (asked for \(gateways), \(providers) and \(clients))")
@@ -114,11 +122,25 @@ public final class Devnet: Sendable {
             throw error
         }
         started.sort { $0.name < $1.name }
+        do {
+            for member in started where member.node.context.roles.contains(.provider) {
+                try SampleContent.importMissing(count: samplesPerProvider, into: member)
+            }
+        } catch {
+            for member in started { await member.node.stop() }
+            await ledger.node.stop()
+            await register.node.stop()
+            throw error
+        }
         // The members started together, so one's first sync may have preceded another's
         // record: each refreshes its local copy once more now that every record is in, so
         // any member can pay any other at once (payments find a payee's address there).
         await withTaskGroup(of: Void.self) { group in
             for member in [ledger] + started { group.addTask { await member.node.syncWithRegister() } }
+        }
+        // Gateways have now established with every provider: the providers publish.
+        await withTaskGroup(of: Void.self) { group in
+            for member in started { if let publisher = member.node.market.publisher { group.addTask { _ = try? await publisher.publishPending() } } }
         }
         let devnet = Devnet(directory: directory, register: register, ledger: ledger, members: started)
         do {
@@ -147,6 +169,20 @@ public final class Devnet: Sendable {
             ledger.node.context.note(.info, .channel, "ledger: faucet gave \(topUp) to \(account.short) (devnet starting balance)")
         }
         return given
+    }
+
+    /// Makes `node`, which just joined this devnet's register, part of the market at once
+    /// rather than at the members' next refresh: every member reads the register again
+    /// (so gateways establish with it and providers see it), then the providers publish
+    /// their offers to it when it is a gateway.
+    public func welcome(_ node: Node) async {
+        await withTaskGroup(of: Void.self) { group in
+            for member in members { group.addTask { await member.node.syncWithRegister() } }
+        }
+        guard node.context.roles.contains(.gateway) else { return }
+        await withTaskGroup(of: Void.self) { group in
+            for member in members { if let publisher = member.node.market.publisher { group.addTask { _ = try? await publisher.publishPending() } } }
+        }
     }
 
     /// Stops every node, then the ledger, the register last.

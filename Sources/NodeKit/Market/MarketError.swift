@@ -9,6 +9,8 @@ public enum MarketError: Error, Equatable, Sendable, CustomStringConvertible {
     case lowReputation(NodeID, Int64)
     /// The provider's measured latency is over the gateway's limit.
     case tooSlow(NodeID, rttMillis: UInt64, limit: UInt64)
+    /// The publisher is not a provider in the gateway's copy of the register.
+    case unregisteredProvider(NodeID)
     /// The offer was published by another node than its provider.
     case notPublisher(offerProvider: NodeID, session: NodeID)
     /// The offer failed verification (signature, root, expiry, …).
@@ -32,6 +34,8 @@ public enum MarketError: Error, Equatable, Sendable, CustomStringConvertible {
             return "provider \(p.short) has reputation \(score) here (below 0); its offers are not kept unless it is allow-listed"
         case .tooSlow(let p, let rtt, let limit):
             return "provider \(p.short) answered in \(rtt) ms, over this gateway's limit of \(limit) ms (gateway.max_provider_latency_ms)"
+        case .unregisteredProvider(let p):
+            return "\(p.short) is not a provider in this gateway's copy of the register; register with the provider role, then publish again"
         case .notPublisher(let provider, let session):
             return "the offer is signed for provider \(provider.short) but was sent by \(session.short); a provider publishes its own offers"
         case .badOffer(let e): return "offer refused: \(e)"
@@ -50,7 +54,7 @@ extension MarketError: RefusalConvertible {
         switch self {
         case .roleMissing: return Refusal(.notServed, description)
         case .blocked, .lowReputation, .tooSlow: return Refusal(.refusedByPolicy, description)
-        case .notPublisher: return Refusal(.notOwner, description)
+        case .notPublisher, .unregisteredProvider: return Refusal(.notOwner, description)
         case .badOffer(.expired): return Refusal(.expired, description)
         case .badOffer(.badSignature), .badOffer(.rootMismatch), .badOffer(.proofMismatch): return Refusal(.badSignature, description)
         case .badOffer, .invalidValue: return Refusal(.invalidMessage, description)

@@ -6,8 +6,11 @@ import Logging
 /// every message, table and event belongs to a service.
 ///
 /// Services by role: `ControlService` (always; admin-only over the wire), `Payments`
-/// (always; with the ledger's service under the `ledger` role), `RegisterService` (register), `EstablishmentService` (gateway), `RegisterSync` (any node with a register
-/// configured; it also establishes with gateways when the node is a client).
+/// (always; with the ledger's service under the `ledger` role), `Market` (always; its
+/// gateway, provider and client parts by role), `RegisterService` (register),
+/// `EstablishmentService` (gateway and provider: they answer challenges), `RegisterSync`
+/// (any node with a register configured; it also runs the establishments of the node's
+/// roles: a client with gateways, a gateway with providers).
 public final class Node: Sendable {
     public let context: NodeContext
     /// The node's control API, for an in-process console.
@@ -17,6 +20,8 @@ public final class Node: Sendable {
     public let router: RequestRouter
     /// Channels, vouchers and the ledger.
     public let payments: Payments
+    /// The market roles: gateway, provider publishing, client discovery, reputation.
+    public let market: Market
     private let services: [any NodeService]
     private let registerSync: RegisterSync
     private let listener = Locked<(any Listener)?>(nil)
@@ -46,11 +51,12 @@ public final class Node: Sendable {
                                settleDelay: UInt64(config.ledger.settleDelay))
             : nil
         payments = Payments(context: context, localLedger: localLedger)
-        control = ControlService(context: context, peers: peers, payments: payments)
-        var services: [any NodeService] = [control, payments]
+        market = try Market(context: context, payments: payments)
+        control = ControlService(context: context, peers: peers, payments: payments, market: market)
+        var services: [any NodeService] = [control, payments, market]
         if context.roles.contains(.register) { services.append(RegisterService(context: context)) }
-        if context.roles.contains(.gateway) { services.append(EstablishmentService(context: context)) }
-        registerSync = RegisterSync(context: context, peers: peers)
+        if !context.roles.isDisjoint(with: [.gateway, .provider]) { services.append(EstablishmentService(context: context)) }
+        registerSync = RegisterSync(context: context, establishments: market.establishments(gatewayPeers: peers))
         services.append(registerSync)
         self.services = services
         for service in services { service.install(into: router) }

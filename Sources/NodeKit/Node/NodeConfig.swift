@@ -77,6 +77,41 @@ public struct NodeConfig: Codable, Equatable, Sendable {
         }
     }
 
+    public struct GatewaySection: Codable, Equatable, Sendable {
+        /// Providers whose offers are always kept (node IDs).
+        public var allow: [String] = []
+        /// Providers whose offers are never kept or returned (node IDs).
+        public var block: [String] = []
+        /// Offers of an unlisted provider whose establishment round trip is slower are
+        /// refused; 0: no limit.
+        public var maxProviderLatencyMillis: Int = 0
+        /// What a find-offers request costs (a `TokenAmount` text: "1000 attoFIL", "0.5 FIL").
+        public var searchFee: String = DiscoveryFees.default.search.description
+        /// What a find-offers request that returns offers costs on top.
+        public var offersFee: String = DiscoveryFees.default.offers.description
+
+        enum CodingKeys: String, CodingKey {
+            case allow, block, maxProviderLatencyMillis = "max_provider_latency_ms", searchFee = "search_fee", offersFee = "offers_fee"
+        }
+
+        public init() {}
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            allow = try c.decodeIfPresent([String].self, forKey: .allow) ?? allow
+            block = try c.decodeIfPresent([String].self, forKey: .block) ?? block
+            maxProviderLatencyMillis = try c.decodeIfPresent(Int.self, forKey: .maxProviderLatencyMillis) ?? maxProviderLatencyMillis
+            searchFee = try c.decodeIfPresent(String.self, forKey: .searchFee) ?? searchFee
+            offersFee = try c.decodeIfPresent(String.self, forKey: .offersFee) ?? offersFee
+        }
+
+        /// The fee schedule, once `validate` has accepted the texts.
+        public var fees: DiscoveryFees {
+            DiscoveryFees(search: (try? TokenAmount(searchFee)) ?? DiscoveryFees.default.search,
+                          offers: (try? TokenAmount(offersFee)) ?? DiscoveryFees.default.offers)
+        }
+    }
+
     public struct AdminSection: Codable, Equatable, Sendable {
         /// Node IDs of the keys allowed to control this node remotely.
         public var keys: [String] = []
@@ -91,6 +126,7 @@ public struct NodeConfig: Codable, Equatable, Sendable {
     public var node = NodeSection()
     public var register = RegisterSection()
     public var ledger = LedgerSection()
+    public var gateway = GatewaySection()
     public var admin = AdminSection()
 
     public init() {}
@@ -100,10 +136,11 @@ public struct NodeConfig: Codable, Equatable, Sendable {
         node = try c.decodeIfPresent(NodeSection.self, forKey: .node) ?? NodeSection()
         register = try c.decodeIfPresent(RegisterSection.self, forKey: .register) ?? RegisterSection()
         ledger = try c.decodeIfPresent(LedgerSection.self, forKey: .ledger) ?? LedgerSection()
+        gateway = try c.decodeIfPresent(GatewaySection.self, forKey: .gateway) ?? GatewaySection()
         admin = try c.decodeIfPresent(AdminSection.self, forKey: .admin) ?? AdminSection()
     }
 
-    enum CodingKeys: String, CodingKey { case node, register, ledger, admin }
+    enum CodingKeys: String, CodingKey { case node, register, ledger, gateway, admin }
 
     /// Parses and validates a config file's text.
     public static func parse(_ text: String, path: String = "config.toml") throws -> NodeConfig {
@@ -126,6 +163,7 @@ public struct NodeConfig: Codable, Equatable, Sendable {
             "node": ["listen": .string, "roles": .array, "region": .string, "country": .string, "payment_address": .string, "record_ttl": .int],
             "register": ["address": .string, "node_id": .string, "refresh_seconds": .int],
             "ledger": ["address": .string, "node_id": .string, "epoch_ms": .int, "settle_delay": .int],
+            "gateway": ["allow": .array, "block": .array, "max_provider_latency_ms": .int, "search_fee": .string, "offers_fee": .string],
             "admin": ["keys": .array],
         ]
     }
@@ -158,6 +196,9 @@ public struct NodeConfig: Codable, Equatable, Sendable {
     public static let epochMillisRange = 100...60_000
     /// `settle_delay`: up to a million epochs (11½ days at one a second).
     public static let settleDelayRange = 0...1_000_000
+
+    /// `max_provider_latency_ms`: up to a minute; 0 turns the limit off.
+    public static let providerLatencyRange = 0...60_000
 
     /// Checks every value, naming the first bad one.
     public func validate(path: String) throws {
@@ -203,6 +244,24 @@ public struct NodeConfig: Codable, Equatable, Sendable {
         }
         guard Self.settleDelayRange.contains(ledger.settleDelay) else {
             throw NodeError.invalidConfig(path: path, reason: "ledger.settle_delay must be \(Self.settleDelayRange.lowerBound)…\(Self.settleDelayRange.upperBound) epochs (got \(ledger.settleDelay))")
+        }
+        for (key, list) in [("gateway.allow", gateway.allow), ("gateway.block", gateway.block)] {
+            for k in list {
+                do { _ = try NodeID(k) } catch { throw NodeError.invalidConfig(path: path, reason: "\(key): \(error)") }
+            }
+        }
+        if let both = Set(gateway.allow).intersection(gateway.block).first {
+            throw NodeError.invalidConfig(path: path, reason: "gateway.allow and gateway.block both name \(both); keep it in one list")
+        }
+        guard Self.providerLatencyRange.contains(gateway.maxProviderLatencyMillis) else {
+            throw NodeError.invalidConfig(
+                path: path,
+                reason: "gateway.max_provider_latency_ms must be \(Self.providerLatencyRange.lowerBound)…\(Self.providerLatencyRange.upperBound) (0: no limit; got \(gateway.maxProviderLatencyMillis))")
+        }
+        for (key, text) in [("gateway.search_fee", gateway.searchFee), ("gateway.offers_fee", gateway.offersFee)] {
+            do { _ = try TokenAmount(text) } catch {
+                throw NodeError.invalidConfig(path: path, reason: "\(key): \(error) (write it like \"1000 attoFIL\" or \"0.000001 FIL\")")
+            }
         }
         for k in admin.keys {
             do { _ = try NodeID(k) } catch { throw NodeError.invalidConfig(path: path, reason: "admin.keys: \(error)") }

@@ -52,14 +52,16 @@ public struct ChannelManager: Sendable {
     }
 
     /// An open outbound channel to `peer` with at least `available` not yet promised,
-    /// topping up the newest open one (or opening one) by what is missing.
-    public func ensureFunds(to peer: NodeID, available: TokenAmount) async throws -> ChannelID {
+    /// topping up the newest open one (or opening one) by what is missing — or by
+    /// `topUp` when that is more, so a payer of many small amounts does not send a ledger
+    /// message for each.
+    public func ensureFunds(to peer: NodeID, available: TokenAmount, topUp: TokenAmount = .zero) async throws -> ChannelID {
         if let open = try await store.openOutbound(to: peer) {
             let summary = ChannelSummary(open, lanes: try await store.lanes(of: open.id))
             guard summary.available < available else { return open.id }
-            return try await addFunds(to: peer, amount: try available.subtracting(summary.available))
+            return try await addFunds(to: peer, amount: max(try available.subtracting(summary.available), topUp))
         }
-        return try await addFunds(to: peer, amount: available)
+        return try await addFunds(to: peer, amount: max(available, topUp))
     }
 
     /// How a new voucher's amount is given.

@@ -60,9 +60,14 @@ public final class VoucherInbox: Sendable {
 
     /// Checks and durably stores `voucher`; returns what it added to its lane. Re-adding
     /// the best voucher of a lane is refused as stale (its nonce is not above the lane's).
-    public func add(_ voucher: Voucher, expected: ChannelID? = nil) async throws -> TokenAmount {
+    /// With `payer`, the channel must be paid by that key (a voucher that pays for a
+    /// request must come from the requester's own channel).
+    public func add(_ voucher: Voucher, expected: ChannelID? = nil, payer: PublicKey? = nil) async throws -> TokenAmount {
         if let expected, voucher.channel != expected { throw PaymentError.wrongChannel(voucher: voucher.channel, expected: expected) }
         let channel = try await inboundChannel(voucher.channel, fresh: false)
+        if let payer, channel.payer != payer {
+            throw PaymentError.notParty("channel \(voucher.channel.short) is paid by \(channel.payer.nodeID.short), not by \(payer.nodeID.short) who sent the voucher")
+        }
         try VoucherCheck.checkSignature(voucher, for: channel)  // here, in parallel, not in the serial batch
         let epoch = try await ledger.epoch()
         let delta: TokenAmount

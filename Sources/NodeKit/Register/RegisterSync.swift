@@ -1,14 +1,14 @@
 import Foundation
 
 /// A node's side of its register: publishes the node's signed record, keeps the local
-/// copy of the register fresh, and (for clients) re-establishes with the gateways it
-/// lists. Runs when the node starts and then every `refresh_seconds`; after a failure it
+/// copy of the register fresh, and re-establishes with the nodes it lists that the node's
+/// roles establish with (a client with gateways, a gateway with providers). Runs when the node starts and then every `refresh_seconds`; after a failure it
 /// retries sooner (1 s, 2 s, 4 s, … up to the interval) and the node keeps working from
 /// the local copy.
 public final class RegisterSync: NodeService {
     private let context: NodeContext
     private let localCopy: RegisterStore
-    private let establishment: GatewayEstablishment?
+    private let establishments: [PeerEstablishment]
     private let loop = Locked<Task<Void, Never>?>(nil)
     private let reachable = Locked<Bool?>(nil)
     /// The sequence of the record last published, so each publish is newer even within
@@ -17,14 +17,14 @@ public final class RegisterSync: NodeService {
     /// Syncs never overlap (a record published later must carry the higher sequence).
     private let serial = SerialWork()
 
-    public init(context: NodeContext, peers: PeerTable) {
+    init(context: NodeContext, establishments: [PeerEstablishment]) {
         self.context = context
         localCopy = RegisterStore(database: context.blockstore.database, table: .localCopy)
-        establishment = context.roles.contains(.client) ? GatewayEstablishment(context: context, peers: peers) : nil
+        self.establishments = establishments
     }
 
-    /// Syncs once before returning — so a started node has published its record and,
-    /// as a client, established with the gateways — then refreshes in the background.
+    /// Syncs once before returning — so a started node has published its record and
+    /// established with the nodes it establishes with — then refreshes in the background.
     public func start() async {
         guard !context.config.register.address.isEmpty else { return }
         let interval = context.config.register.refreshSeconds
@@ -46,7 +46,7 @@ public final class RegisterSync: NodeService {
         loop.withLock { $0 = nil }
     }
 
-    /// Publishes, refreshes the local copy and establishes with gateways once. Returns
+    /// Publishes, refreshes the local copy and establishes once. Returns
     /// whether the register answered.
     @discardableResult
     public func sync() async -> Bool {
@@ -79,7 +79,7 @@ public final class RegisterSync: NodeService {
                 context.note(.info, .register, "register reached at \(address): \(list.records.count) nodes known")
             }
             reachable.withLock { $0 = true }
-            await establishment?.establish(with: list.records)
+            for establishment in establishments { await establishment.establish(with: list.records) }
             return true
         } catch let refusal as Refusal {
             context.note(.warning, .register, "the register refused this node: \(refusal.message)")

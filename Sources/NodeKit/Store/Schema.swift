@@ -12,6 +12,7 @@ enum Schema {
         DevnetLedger.migrations,
         PaychStore.migrations,
         OfferCache.migrations,
+        MarketStores.migrations,
     ]
 
     static var migrator: DatabaseMigrator {

@@ -67,15 +67,20 @@ struct StoredRow {
 
     /// `integer(_:)` of the column at `index`.
     func integer(at index: Int, maximum: Int64 = .max) throws -> Int64 {
-        try integer(value(at: index), "column \(index)", maximum: maximum)
+        try integer(value(at: index), "column \(index)", in: 0...maximum)
     }
 
     /// A whole number in `0...maximum` (SQLite may hand back an integral REAL).
     func integer(_ column: String, maximum: Int64 = .max) throws -> Int64 {
-        try integer(value(column), column, maximum: maximum)
+        try integer(value(column), column, in: 0...maximum)
     }
 
-    private func integer(_ v: DatabaseValue, _ column: String, maximum: Int64) throws -> Int64 {
+    /// A whole number in `range`, which may include negative numbers.
+    func integer(_ column: String, in range: ClosedRange<Int64>) throws -> Int64 {
+        try integer(value(column), column, in: range)
+    }
+
+    private func integer(_ v: DatabaseValue, _ column: String, in range: ClosedRange<Int64>) throws -> Int64 {
         let n: Int64?
         switch v.storage {
         case .int64(let i): n = i
@@ -83,8 +88,14 @@ struct StoredRow {
         default: n = nil
         }
         guard let n else { throw corrupt(column, "holds \(shown(v)) where a whole number was expected") }
-        guard n >= 0, n <= maximum else { throw corrupt(column, "holds \(n), outside 0…\(maximum)") }
+        guard range.contains(n) else { throw corrupt(column, "holds \(n), outside \(range.lowerBound)…\(range.upperBound)") }
         return n
+    }
+
+    /// A node ID stored in its text form.
+    func textNodeID(_ column: String) throws -> NodeID {
+        let text = try text(column)
+        do { return try NodeID(text) } catch { throw corrupt(column, "holds '\(text)', not a node ID") }
     }
 
     func count(_ column: String) throws -> Int { Int(try integer(column)) }

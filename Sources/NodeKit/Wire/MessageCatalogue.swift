@@ -7,7 +7,7 @@ public enum MessageCatalogue {
         ProtocolMismatch.self, InvalidMessage.self, InsufficientFunds.self, Refusal.self,
         EstablishmentChallenge.self, EstablishmentAnswer.self,
         RegisterNode.self, DeregisterNode.self, RegisterAck.self, ListNodes.self, NodeList.self,
-        PublishGroupOffer.self, PublishSingleOffers.self, OfferAcknowledgement.self,
+        PublishGroupOffer.self, PublishSingleOffers.self, OfferAcknowledgement.self, FindOffers.self, FindOffersAnswer.self,
         ControlStatusRequest.self, ControlStatus.self, ControlEventsRequest.self, ControlEvents.self,
         ControlPiecesRequest.self, ControlPieces.self, ControlPeersRequest.self, ControlPeers.self,
         ControlImportRequest.self, ControlImported.self, ControlImportProgressRequest.self, ControlImportProgress.self,

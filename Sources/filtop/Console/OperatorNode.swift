@@ -32,7 +32,8 @@ enum OperatorNode {
     /// the defaults; the devnet's register is used when the config names none. When the
     /// configured port is taken (say, by a `filtop node run` of the same node), the node
     /// listens on a free port instead and says so. With a devnet, the node's account is
-    /// then topped up from the devnet's faucet (`Devnet.fund`), so it can pay at once.
+    /// then topped up from the devnet's faucet (`Devnet.fund`), so it can pay at once, and
+    /// welcomed (`Devnet.welcome`): the devnet's providers publish to it before the first frame.
     static func start(in dir: DataDirectory, identity: KeyPair, devnet: Devnet?, journal: EventJournal) async throws -> Node {
         var config = FileManager.default.fileExists(atPath: dir.configPath) ? try dir.loadConfig() : NodeConfig()
         if config.register.address.isEmpty, let devnet, let address = devnet.registerAddress {
@@ -45,6 +46,7 @@ enum OperatorNode {
                 if let given = try await devnet.fund([node.context.nodeID])[node.context.nodeID] {
                     node.context.note(.info, .channel, "ledger: the devnet faucet gave this node's account \(given) (it starts with \(Devnet.startingBalance))")
                 }
+                await devnet.welcome(node)
             } catch {
                 await node.stop()
                 throw error

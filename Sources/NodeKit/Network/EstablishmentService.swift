@@ -1,5 +1,6 @@
-/// The gateway's side of client establishment: signs a client's challenge so the client
-/// can prove it reached this gateway and measure the round trip.
+/// The answering side of establishment (`PeerEstablishment`): signs a challenge so the
+/// challenger can prove it reached this node and measure the round trip. Gateways answer
+/// clients; providers answer gateways.
 public struct EstablishmentService: NodeService {
     private let context: NodeContext
 

@@ -1,0 +1,92 @@
+import Foundation
+import NodeKit
+
+/// The gateway of `filtop bench gateway`, run as a `filtop node run` child process so its
+/// memory can be read on its own (`/proc/PID/status`). Stopped with SIGTERM (then
+/// SIGKILL after 10 s) when the benchmark ends.
+final class GatewayProcess: Sendable {
+    private let process: Process
+    private let log: String
+
+    private init(process: Process, log: String) {
+        self.process = process
+        self.log = log
+    }
+
+    /// Starts `filtop node run --data-dir DATA_DIR` with this executable; its log goes to
+    /// `log` (shown when it fails).
+    static func start(dataDir: String, log: String) throws -> GatewayProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0].hasPrefix("/")
+            ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0])
+        process.arguments = ["node", "run", "--data-dir", dataDir]
+        process.standardOutput = FileHandle.nullDevice
+        guard FileManager.default.createFile(atPath: log, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let logFile = FileHandle(forWritingAtPath: log) else { throw OperatorError("cannot create the gateway's log file \(log)") }
+        process.standardError = logFile
+        try process.run()
+        return GatewayProcess(process: process, log: log)
+    }
+
+    /// Waits (up to 60 s) until the gateway is in the register and `client` established with it.
+    func waitUntilRegistered(_ gateway: NodeID, client: Node) async throws {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            guard process.isRunning else {
+                throw OperatorError("the gateway process exited with status \(process.terminationStatus); its log ends:\n\(logTail())")
+            }
+            await client.syncWithRegister()
+            if client.peers[gateway]?.lastSeen != nil { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw OperatorError("the gateway process did not register and answer within 60 s; its log ends:\n\(logTail())")
+    }
+
+    /// The last lines of the gateway's log.
+    func logTail(lines: Int = 20) -> String {
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+    }
+
+    /// The child's resident memory now and at its peak.
+    func memory() -> (rssMiB: Double, peakMiB: Double) {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else { return (0, 0) }
+        func kib(_ key: String) -> Double {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return 0 }
+            return Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        }
+        return (kib("VmRSS") / 1024, kib("VmHWM") / 1024)
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// A free TCP port on 127.0.0.1 (bound once and released).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw OperatorError("cannot open a socket to find a free port") }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw OperatorError("cannot bind a socket on 127.0.0.1 to find a free port") }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// `path` with `~` expanded and made absolute against the working directory.
+    static func absolute(_ path: String) -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        return expanded.hasPrefix("/") ? expanded : FileManager.default.currentDirectoryPath + "/" + expanded
+    }
+}
