@@ -92,9 +92,10 @@ public struct ControlMarketRequest: WireMessage, Equatable {
 /// The answer to a `ControlMarketRequest`. Body `{ask, found, offers, policy, standings,
 /// publications}`: whichever the action produces is filled, the rest empty lists or null.
 ///
-/// Lists hold at most `maxItems` rows: the envelope allows 256 items per array, and 200
-/// cached-offer rows (about 250 bytes each) or 200 sub-offers (at most 640 bytes each)
-/// stay far below the 1 MiB frame. A longer list is cut to its first `maxItems` rows.
+/// Lists hold at most `maxItems` rows: the envelope allows 256 items per array. At their
+/// widest, 200 cached-offer rows take about 57 KB, 200 publications 143 KB, and a find
+/// result of 200 sub-offers and 200 gateway answers 522 KB — all within the 1 MiB frame. A longer list is cut to its first `maxItems` rows and
+/// free text to its limit (`bounded`), so what is sent is what the decoder accepts.
 public struct ControlMarketAnswer: WireMessage, Equatable {
     public static let messageType = MessageType.controlMarketAnswer
     public static let maxItems = 200
@@ -109,11 +110,11 @@ public struct ControlMarketAnswer: WireMessage, Equatable {
     public init(ask: ProviderAsk? = nil, publications: [Publication] = [], offers: [CachedOffer] = [], standings: [ProviderStanding] = [],
                 policy: GatewayPolicy? = nil, found: FindResult? = nil) {
         self.ask = ask
-        self.publications = Array(publications.prefix(Self.maxItems))
-        self.offers = Array(offers.prefix(Self.maxItems))
-        self.standings = Array(standings.prefix(Self.maxItems))
-        self.policy = policy.map(GatewayPolicy.bounded)
-        self.found = found.map(FindResult.bounded)
+        self.publications = publications.prefix(Self.maxItems).map(\.bounded)
+        self.offers = offers.prefix(Self.maxItems).map(\.bounded)
+        self.standings = standings.prefix(Self.maxItems).map(\.bounded)
+        self.policy = policy?.bounded
+        self.found = found?.bounded
     }
 
     public var body: CBOR {

@@ -3,7 +3,8 @@ import Foundation
 // The maps `ControlMarketRequest` and `ControlMarketAnswer` carry, one per value type of
 // `MarketControl` (docs/PROTOCOL.md, "Market control actions"). Amounts are big-integer
 // bytes, node IDs and offer IDs 32 bytes, Piece CIDs their 32-byte commitment, times
-// Unix milliseconds, expiries Unix seconds. Free text is cut to its limit when encoded.
+// Unix milliseconds, expiries Unix seconds. `bounded` cuts free text (and lists) to what
+// the decoder accepts; `ControlMarketAnswer` applies it to every row it carries.
 
 extension ProviderAsk {
     /// `{price, qos, ttl}`: token amount per byte, milliseconds, seconds.
@@ -18,6 +19,13 @@ extension ProviderAsk {
 extension Publication {
     static let maxErrorLength = 512
 
+    /// The publication with its error cut to `maxErrorLength` bytes.
+    var bounded: Publication {
+        var out = self
+        out.error = error?.prefix(utf8Bytes: Self.maxErrorLength)
+        return out
+    }
+
     /// `{gateway, offer, pieces, price, expiry, qos, nonce, sent_ms, acked_ms, error}`;
     /// `acked_ms` and `error` may be null.
     var cbor: CBOR {
@@ -26,7 +34,7 @@ extension Publication {
             "price": .bytes(terms.pricePerByte.encoded), "expiry": .unsigned(terms.expiry), "qos": .unsigned(terms.latencyMillis),
             "nonce": .unsigned(terms.nonce), "sent_ms": .unsigned(sentAt.unixMillis),
             "acked_ms": acknowledgedAt.map { .unsigned($0.unixMillis) } ?? .null,
-            "error": error.map { .text($0.prefix(utf8Bytes: Self.maxErrorLength)) } ?? .null,
+            "error": error.map { .text($0) } ?? .null,
         ])
     }
 
@@ -44,12 +52,19 @@ extension Publication {
 extension CachedOffer {
     static let maxSourceLength = 64
 
+    /// The row with its source cut to `maxSourceLength` bytes.
+    var bounded: CachedOffer {
+        var out = self
+        out.source = source.prefix(utf8Bytes: Self.maxSourceLength)
+        return out
+    }
+
     /// `{offer, provider, piece, price, expiry, qos, nonce, source, received_ms}`.
     var cbor: CBOR {
         .map([
             "offer": .bytes(offerID), "provider": .bytes(provider.bytes), "piece": .bytes(pieceCID.commitment),
             "price": .bytes(terms.pricePerByte.encoded), "expiry": .unsigned(terms.expiry), "qos": .unsigned(terms.latencyMillis),
-            "nonce": .unsigned(terms.nonce), "source": .text(source.prefix(utf8Bytes: Self.maxSourceLength)),
+            "nonce": .unsigned(terms.nonce), "source": .text(source),
             "received_ms": .unsigned(receivedAt.unixMillis),
         ])
     }
@@ -67,6 +82,13 @@ extension CachedOffer {
 extension ProviderStanding {
     static let maxRefusalLength = 512
 
+    /// The standing with its last refusal cut to `maxRefusalLength` bytes.
+    var bounded: ProviderStanding {
+        var out = self
+        out.lastRefusal = lastRefusal?.prefix(utf8Bytes: Self.maxRefusalLength)
+        return out
+    }
+
     /// `{provider, listing, reputation (signed), rtt_us, cached, published_ms, refusal}`;
     /// `rtt_us`, `published_ms` and `refusal` may be null.
     var cbor: CBOR {
@@ -74,7 +96,7 @@ extension ProviderStanding {
             "provider": .bytes(provider.bytes), "listing": .text(listing.rawValue), "reputation": .int(reputation),
             "rtt_us": rttMicros.map { .unsigned($0) } ?? .null, "cached": .unsigned(UInt64(cachedCIDs)),
             "published_ms": lastPublished.map { .unsigned($0.unixMillis) } ?? .null,
-            "refusal": lastRefusal.map { .text($0.prefix(utf8Bytes: Self.maxRefusalLength)) } ?? .null,
+            "refusal": lastRefusal.map { .text($0) } ?? .null,
         ])
     }
 
@@ -98,10 +120,10 @@ extension GatewayPolicy {
     public static let maxListed = 10_000
 
     /// The policy with its lists cut to `maxListed`.
-    static func bounded(_ p: GatewayPolicy) -> GatewayPolicy {
-        var out = p
-        out.allowed = Array(p.allowed.prefix(maxListed))
-        out.blocked = Array(p.blocked.prefix(maxListed))
+    var bounded: GatewayPolicy {
+        var out = self
+        out.allowed = Array(allowed.prefix(Self.maxListed))
+        out.blocked = Array(blocked.prefix(Self.maxListed))
         return out
     }
 
@@ -134,16 +156,16 @@ extension FindResult {
 
     /// The result cut to what one answer carries: `ControlMarketAnswer.maxItems` offers and
     /// gateway answers; past `maxRejectedLines` rejections, the last line counts the rest.
-    static func bounded(_ r: FindResult) -> FindResult {
-        var out = r
-        out.offers = Array(r.offers.prefix(ControlMarketAnswer.maxItems))
-        out.answers = r.answers.prefix(ControlMarketAnswer.maxItems).map { a in
+    var bounded: FindResult {
+        var out = self
+        out.offers = Array(offers.prefix(ControlMarketAnswer.maxItems))
+        out.answers = answers.prefix(ControlMarketAnswer.maxItems).map { a in
             var a = a
-            if a.rejected.count > maxRejectedLines {
-                let kept = maxRejectedLines - 1
+            if a.rejected.count > Self.maxRejectedLines {
+                let kept = Self.maxRejectedLines - 1
                 a.rejected = Array(a.rejected.prefix(kept)) + ["and \(a.rejected.count - kept) more offers rejected"]
             }
-            a.rejected = a.rejected.map { $0.prefix(utf8Bytes: maxLineLength) }
+            a.rejected = a.rejected.map { $0.prefix(utf8Bytes: Self.maxLineLength) }
             a.error = a.error?.prefix(utf8Bytes: Publication.maxErrorLength)
             return a
         }

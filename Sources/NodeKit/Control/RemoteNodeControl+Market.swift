@@ -20,7 +20,11 @@ extension RemoteNodeControl {
     public func setAsk(_ ask: ProviderAsk) async throws -> ProviderAsk { try present(try await market(.init(.setAsk, ask: ask)).ask, "ask") }
 
     public func publish(to gateways: [NodeID]) async throws -> [Publication] {
-        try await market(.init(.publish, gateways: gateways), timeout: Self.marketTimeout).publications
+        guard gateways.count <= ControlMarketRequest.maxGateways else {
+            throw MarketError.invalidValue(
+                "one publish names at most \(ControlMarketRequest.maxGateways) gateways (got \(gateways.count)); publish to them in batches")
+        }
+        return try await market(.init(.publish, gateways: gateways), timeout: Self.marketTimeout).publications
     }
 
     public func publications() async throws -> [Publication] { try await market(.init(.publications)).publications }
