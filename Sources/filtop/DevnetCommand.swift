@@ -3,14 +3,15 @@ import Foundation
 import NodeKit
 
 /// `filtop devnet`: a whole market headless in one process over loopback — a register, a
-/// ledger, gateways and providers, every account funded — until SIGINT or SIGTERM.
+/// ledger, gateways, providers and clients, every account funded — until SIGINT or SIGTERM.
 /// Prints one JSON line per node.
 struct DevnetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "devnet", abstract: "Run a register, a ledger, gateways and providers in one process over loopback (prints one JSON line per node).")
+        commandName: "devnet", abstract: "Run a register, a ledger, gateways, providers and clients in one process over loopback (prints one JSON line per node).")
 
     @Option(help: "Gateways (0…64).") var gateways = 8
     @Option(help: "Providers (0…64).") var providers = 3
+    @Option(help: "Clients (0…64).") var clients = 0
     @Option(name: .customLong("settle-delay"), help: ArgumentHelp("Ledger epochs (1 s each) from a settle to the earliest collect.", valueName: "EPOCHS"))
     var settleDelay = 60
     @Option(name: .customLong("data-dir"), help: "Where the devnet lives (default: <default data dir>/devnet).") var dataDir: String?
@@ -19,6 +20,7 @@ struct DevnetCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...64).contains(gateways) else { throw ValidationError("--gateways must be 0…64") }
         guard (0...64).contains(providers) else { throw ValidationError("--providers must be 0…64") }
+        guard (0...64).contains(clients) else { throw ValidationError("--clients must be 0…64") }
         let delays = NodeConfig.settleDelayRange
         guard delays.contains(settleDelay) else { throw ValidationError("--settle-delay must be \(delays.lowerBound)…\(delays.upperBound) epochs") }
     }
@@ -26,7 +28,7 @@ struct DevnetCommand: AsyncParsableCommand {
     func run() async throws {
         let path = dataDir ?? DataDirectory.defaultPath() + "/devnet"
         if fresh { try Devnet.clear(directory: path) }
-        let devnet = try await Devnet.start(directory: path, gateways: gateways, providers: providers, settleDelay: settleDelay)
+        let devnet = try await Devnet.start(directory: path, gateways: gateways, providers: providers, clients: clients, settleDelay: settleDelay)
         for member in [devnet.register, devnet.ledger] + devnet.members {
             Output.json([
                 ("name", .string(member.name)), ("node", .string(member.node.identity.publicKey.nodeID.description)),
