@@ -3,15 +3,16 @@ import Foundation
 import NodeKit
 
 /// `filtop devnet`: a whole market headless in one process over loopback — a register, a
-/// ledger, gateways and providers (each with sample content, offered to every gateway),
-/// every account funded — until SIGINT or SIGTERM.
+/// ledger, gateways, providers (each with sample content, offered to every gateway) and
+/// clients, every account funded — until SIGINT or SIGTERM.
 /// Prints one JSON line per node.
 struct DevnetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "devnet", abstract: "Run a register, a ledger, gateways and providers in one process over loopback (prints one JSON line per node).")
+        commandName: "devnet", abstract: "Run a register, a ledger, gateways, providers and clients in one process over loopback (prints one JSON line per node).")
 
     @Option(help: "Gateways (0…64).") var gateways = 8
     @Option(help: "Providers (0…64).") var providers = 3
+    @Option(help: "Clients (0…64).") var clients = 0
     @Option(help: ArgumentHelp("Sample files each provider imports and offers (0…8).", valueName: "N")) var samples = 4
     @Option(name: .customLong("settle-delay"), help: ArgumentHelp("Ledger epochs (1 s each) from a settle to the earliest collect.", valueName: "EPOCHS"))
     var settleDelay = 60
@@ -21,6 +22,7 @@ struct DevnetCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...64).contains(gateways) else { throw ValidationError("--gateways must be 0…64") }
         guard (0...64).contains(providers) else { throw ValidationError("--providers must be 0…64") }
+        guard (0...64).contains(clients) else { throw ValidationError("--clients must be 0…64") }
         guard SampleContent.countRange.contains(samples) else {
             throw ValidationError("--samples must be \(SampleContent.countRange.lowerBound)…\(SampleContent.countRange.upperBound)")
         }
@@ -31,7 +33,8 @@ struct DevnetCommand: AsyncParsableCommand {
     func run() async throws {
         let path = dataDir ?? DataDirectory.defaultPath() + "/devnet"
         if fresh { try Devnet.clear(directory: path) }
-        let devnet = try await Devnet.start(directory: path, gateways: gateways, providers: providers, settleDelay: settleDelay, samplesPerProvider: samples)
+        let devnet = try await Devnet.start(
+            directory: path, gateways: gateways, providers: providers, clients: clients, settleDelay: settleDelay, samplesPerProvider: samples)
         for member in [devnet.register, devnet.ledger] + devnet.members {
             Output.json([
                 ("name", .string(member.name)), ("node", .string(member.node.identity.publicKey.nodeID.description)),

@@ -33,7 +33,8 @@ enum OfferArguments {
         throw ArgumentError("--qos '\(text)' is not a latency; give milliseconds (250, 250ms) or seconds (2s)")
     }
 
-    private static func duration(_ text: String) -> UInt64? {
+    /// A duration with a unit: `90s`, `30m`, `24h`, `7d`; nil for anything else.
+    static func duration(_ text: String) -> UInt64? {
         let units: [(String, UInt64)] = [("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             guard let n = UInt64(text.dropLast(suffix.count)), n <= UInt64.max / scale / 2 else { return nil }

@@ -68,6 +68,7 @@ private final class ProgressState: @unchecked Sendable {
 enum JSONValue {
     case string(String)
     case int(UInt64)
+    case signed(Int64)
     case bool(Bool)
     case array([JSONValue])
     /// Keys in the order given.
@@ -77,6 +78,7 @@ enum JSONValue {
     var encoded: String {
         switch self {
         case .int(let v): return String(v)
+        case .signed(let v): return String(v)
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
         case .array(let items): return "[" + items.map(\.encoded).joined(separator: ", ") + "]"

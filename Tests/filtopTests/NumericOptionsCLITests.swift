@@ -27,7 +27,7 @@ import Testing
             (["console", "--data-dir", dir + "/c"], "--refresh", []), (["attach", "127.0.0.1:1"], "--refresh", []),
             (["node", "events", "--data-dir", dir + "/none"], "--after", []),
             (["devnet", "--data-dir", dir + "/devnet"], "--gateways", []), (["devnet", "--data-dir", dir + "/devnet"], "--providers", []),
-            (["devnet", "--data-dir", dir + "/devnet"], "--settle-delay", []),
+            (["devnet", "--data-dir", dir + "/devnet"], "--settle-delay", []), (["devnet", "--data-dir", dir + "/devnet"], "--clients", []),
             (["paych", "voucher", "create", "pch" + String(repeating: "a", count: 32), "1", "--data-dir", dir + "/none"], "--lane", []),
         ]
         for (before, option, after) in table {

@@ -62,6 +62,10 @@ public struct ControlHandlers: Sendable {
             try requireAdmin(peer)
             return try await answer(request)
         }
+        router.on(ControlMarketRequest.self) { request, peer in
+            try requireAdmin(peer)
+            return try await answer(request)
+        }
     }
 
     private func answer(_ r: ControlPaymentRequest) async throws -> ControlPaymentAnswer {
@@ -86,6 +90,22 @@ public struct ControlHandlers: Sendable {
         case .ledgerAccounts: return ControlPaymentAnswer(accounts: try await control.ledgerAccounts())
         case .ledgerAccount: return ControlPaymentAnswer(accounts: [try await control.ledgerAccount()])
         case .faucet: return ControlPaymentAnswer(accounts: [try await control.faucet(account: try r.required(r.peer, "peer"), amount: r.amount)])
+        }
+    }
+
+    private func answer(_ r: ControlMarketRequest) async throws -> ControlMarketAnswer {
+        switch r.action {
+        case .ask: return ControlMarketAnswer(ask: try await control.ask())
+        case .setAsk: return ControlMarketAnswer(ask: try await control.setAsk(try r.required(r.ask, "ask")))
+        case .publish: return ControlMarketAnswer(publications: try await control.publish(to: r.gateways))
+        case .publications: return ControlMarketAnswer(publications: try await control.publications())
+        case .offers: return ControlMarketAnswer(offers: try await control.cachedOffers(r.offerQuery))
+        case .providers: return ControlMarketAnswer(standings: try await control.providerStandings())
+        case .setListing:
+            let standing = try await control.setListing(try r.required(r.listing, "listing"), for: try r.required(r.provider, "provider"))
+            return ControlMarketAnswer(standings: [standing])
+        case .policy: return ControlMarketAnswer(policy: try await control.gatewayPolicy())
+        case .find: return ControlMarketAnswer(found: try await control.findOffers(try r.required(r.pieceCID, "piece"), gateway: r.gateway))
         }
     }
 }
