@@ -24,12 +24,11 @@ public final class GatewayService: Sendable {
     private let register: RegisterStore
     private let fees: DiscoveryFees
     private let activity: DiscoveryActivity
-    /// Per provider (registered ones only): when it last published, when a client last
-    /// got one of its offers, and why its last offer was refused.
+    /// Per provider (registered ones only): when a client last got one of its offers,
+    /// and why its last offer was refused.
     private let seen = Locked<[NodeID: ProviderActivity]>([:])
 
     struct ProviderActivity: Sendable {
-        var lastPublished: Date?
         var lastRequested: Date?
         var lastRefusal: String?
     }
@@ -90,9 +89,7 @@ public final class GatewayService: Sendable {
             refused(provider, error, known: error.isAboutRegisteredProvider)
             throw error
         }
-        let now = context.clock.now
-        let outcome = try await cache.store(offer, source: "publish", receivedAt: now)
-        seen.withLock { $0[provider, default: ProviderActivity()].lastPublished = now }
+        let outcome = try await cache.store(offer, source: "publish", receivedAt: context.clock.now)
         switch outcome {
         case .stored(let linked, let unlinked):
             let replaced = unlinked > 0 ? ", replacing \(unlinked) older" : ""
@@ -214,12 +211,13 @@ public final class GatewayService: Sendable {
         let held = try await cache.cidCountsByProvider(now: now)
         let scores = reputation.scores(.providerByGateway)
         let activity = seen.withLock { $0 }
+        let published = try await cache.lastStored()
         let registered = try await register.list(role: .provider, now: now).map(\.nodeID)
-        let all = listings.named.union(scores.keys).union(held.keys).union(activity.keys).union(registered)
+        let all = listings.named.union(scores.keys).union(held.keys).union(activity.keys).union(published.keys).union(registered)
         return all.map { p in
             ProviderStanding(
                 provider: p, listing: listings.listing(p), reputation: scores[p] ?? ReputationView.providerByGateway.initial,
-                rttMicros: providers[p]?.rttMicros, cachedCIDs: held[p] ?? 0, lastPublished: activity[p]?.lastPublished,
+                rttMicros: providers[p]?.rttMicros, cachedCIDs: held[p] ?? 0, lastPublished: published[p],
                 lastRefusal: activity[p]?.lastRefusal)
         }.sorted { ($0.cachedCIDs, $1.provider.description) > ($1.cachedCIDs, $0.provider.description) }
     }
