@@ -9,6 +9,7 @@ import NodeKit
 public final class InMemoryTransport: Transport {
     fileprivate struct Endpoint {
         let identity: KeyPair
+        let immediate: RPCServer.ImmediateHandler?
         let handler: RPCServer.Handler
     }
 
@@ -25,12 +26,13 @@ public final class InMemoryTransport: Transport {
 
     public init(clock: any NodeClock = SystemClock()) { self.clock = clock }
 
-    public func listen(on address: NodeAddress, identity: KeyPair, handler: @escaping RPCServer.Handler) async throws -> any Listener {
+    public func listen(on address: NodeAddress, identity: KeyPair, immediate: RPCServer.ImmediateHandler?,
+                       handler: @escaping RPCServer.Handler) async throws -> any Listener {
         let port = try state.withLock { s -> Int in
             let port = address.port == 0 ? s.nextPort : address.port
             guard s.endpoints[port] == nil else { throw NetworkError.unreachable("\(Self.host):\(port) is already in use") }
             s.nextPort = max(s.nextPort, port) + 1
-            s.endpoints[port] = Endpoint(identity: identity, handler: handler)
+            s.endpoints[port] = Endpoint(identity: identity, immediate: immediate, handler: handler)
             return port
         }
         return InMemoryListener(transport: self, address: NodeAddress(host: Self.host, port: port))
@@ -80,6 +82,7 @@ private final class InMemorySession: PeerSession {
         transport.delivered.withLock { $0 += 1 }
         let clock = transport.clock
         let caller = self.caller
+        if let immediate = endpoint.immediate?(request, caller) { return try Self.roundTrip(immediate) }
         let answer: Envelope? = await withTaskGroup(of: Envelope?.self) { group in
             group.addTask { await endpoint.handler(request, caller) }
             group.addTask {

@@ -36,6 +36,27 @@ import Testing
         #expect(failed.code == .failed && !failed.message.contains("Internal"))
     }
 
+    @Test func immediateHandlersAnswerAtOnceOrLeaveItToTheTask() async throws {
+        let router = RequestRouter()
+        router.on(ListNodes.self) { _, _ in NodeList(records: []) }
+        router.onImmediate(ListNodes.self) { message, _ in
+            if message.region == "bad" { throw RegisterError.unknownNode("fidx") }
+            return message.region == "eu" ? NodeList(records: []) : nil
+        }
+        let now = try #require(router.answerImmediately(Envelope(ListNodes(region: "eu"), requestID: 7), from: peer))
+        #expect(now.type == .nodeList && now.requestID == 7)
+        // Declined: the router's async handler answers.
+        #expect(router.answerImmediately(Envelope(ListNodes(region: "us"), requestID: 8), from: peer)?.type == nil)
+        #expect(await router.answer(Envelope(ListNodes(region: "us"), requestID: 8), from: peer).type == .nodeList)
+        // A thrown error is the same typed refusal as from the async path; a bad body too.
+        let refused = try refusal(try #require(router.answerImmediately(Envelope(ListNodes(region: "bad"), requestID: 9), from: peer)))
+        #expect(refused.code == .notFound)
+        let bad = try refusal(try #require(router.answerImmediately(Envelope(type: .listNodes, requestID: 10, body: .text("x")), from: peer)))
+        #expect(bad.code == .invalidMessage)
+        // A type without an immediate handler is never answered at once.
+        #expect(router.answerImmediately(Envelope(ControlStatusRequest(), requestID: 11), from: peer)?.type == nil)
+    }
+
     @Test func handlersRunConcurrently() async throws {
         // Two requests whose handlers each wait for the other: only concurrent dispatch
         // lets both finish.

@@ -54,6 +54,11 @@ public final class GatewayService: Sendable {
         router.on(FindOffers.self) { [self] request, peer in
             try await answer(request, from: peer)
         }
+        // A request paid from credit is answered on the session's thread; one carrying a
+        // voucher waits for the voucher's durable check, in a task.
+        router.onImmediate(FindOffers.self) { [self] request, peer in
+            request.voucher == nil ? try respond(to: request, from: peer) : nil
+        }
     }
 
     /// Establishment with the providers: a provider that answers for the first time
@@ -167,23 +172,28 @@ public final class GatewayService: Sendable {
 
     // MARK: Discovery
 
-    /// Answers a find-offers request: credits the voucher it carries, charges the search
-    /// fee (or answers `required` without looking), and returns the live sub-offers of
-    /// kept providers, charging the offers fee when there are any.
+    /// Answers a find-offers request: credits the voucher it carries, then `respond`s.
     public func answer(_ request: FindOffers, from client: PublicKey) async throws -> FindOffersAnswer {
-        let id = client.nodeID
         if let voucher = request.voucher {
             let delta = try await inbox.add(voucher, payer: client)
-            accounts.pay(id, delta)
+            accounts.pay(client.nodeID, delta)
         }
+        return try respond(to: request, from: client)
+    }
+
+    /// Charges the search fee from the client's credit (or answers `required` without
+    /// looking), and returns the live sub-offers of kept providers, charging the offers
+    /// fee when there are any. Never waits: the lookup reads SQLite on this thread.
+    func respond(to request: FindOffers, from client: PublicKey) throws -> FindOffersAnswer {
+        let id = client.nodeID
         guard let afterSearch = accounts.charge(id, fees.search) else {
             let b = accounts.balance(id)
             activity.unpaid()
             return FindOffersAnswer(offers: [], charged: .zero, credit: b.credit, owed: b.owed, required: b.shortfall(for: fees.search), fees: fees)
         }
-        // On this thread: a lookup takes tens of microseconds, less than the two thread
-        // hops of an async read; with more reader connections than the cooperative pool
-        // has threads, it never waits for one that only a suspended task could free.
+        // On this thread: a lookup takes tens of microseconds, less than the thread hops
+        // of an async read; reader connections are only ever held for one such read, so
+        // waiting for one is short.
         let found = try cache.subOffersNow(for: request.pieceCID, now: context.clock.unixSeconds, limit: FindOffersAnswer.maxOffers * 2)
         let kept = Array(found.lazy.filter { self.keeps($0.providerID) }.prefix(FindOffersAnswer.maxOffers))
         guard !kept.isEmpty else {

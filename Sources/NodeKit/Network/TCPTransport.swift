@@ -4,8 +4,9 @@ import NIOCore
 public struct TCPTransport: Transport {
     public init() {}
 
-    public func listen(on address: NodeAddress, identity: KeyPair, handler: @escaping RPCServer.Handler) async throws -> any Listener {
-        let server = try await RPCServer.start(host: address.host, port: address.port, identity: identity, handler: handler)
+    public func listen(on address: NodeAddress, identity: KeyPair, immediate: RPCServer.ImmediateHandler?,
+                       handler: @escaping RPCServer.Handler) async throws -> any Listener {
+        let server = try await RPCServer.start(host: address.host, port: address.port, identity: identity, immediate: immediate, handler: handler)
         return TCPListener(server: server, address: NodeAddress(host: address.host, port: server.port))
     }
 

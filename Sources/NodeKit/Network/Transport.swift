@@ -6,8 +6,10 @@
 /// deliver each request to the listener's handler with the caller's proven public key.
 public protocol Transport: Sendable {
     /// Listens on `address` (port 0: any free port) as `identity`, answering every
-    /// request with `handler`.
-    func listen(on address: NodeAddress, identity: KeyPair, handler: @escaping RPCServer.Handler) async throws -> any Listener
+    /// request with `immediate` where it answers (synchronously, on the session's own
+    /// thread, with no task started), else with `handler`.
+    func listen(on address: NodeAddress, identity: KeyPair, immediate: RPCServer.ImmediateHandler?,
+                handler: @escaping RPCServer.Handler) async throws -> any Listener
     /// Opens a session to `address` as `identity`; the peer must prove it is
     /// `expectedPeer` (any proven peer when nil).
     func connect(to address: NodeAddress, identity: KeyPair, expectedPeer: NodeID?, timeout: Duration) async throws -> any PeerSession
@@ -27,6 +29,13 @@ public protocol PeerSession: Sendable {
     /// Sends a request and waits for its answer (up to `timeout`).
     func request(_ type: MessageType, body: CBOR, timeout: Duration) async throws -> Envelope
     func close() async
+}
+
+extension Transport {
+    /// Listens answering every request with `handler`.
+    public func listen(on address: NodeAddress, identity: KeyPair, handler: @escaping RPCServer.Handler) async throws -> any Listener {
+        try await listen(on: address, identity: identity, immediate: nil, handler: handler)
+    }
 }
 
 extension PeerSession {

@@ -69,7 +69,9 @@ public final class Node: Sendable {
     public func start() async throws {
         let requested = try NodeAddress(context.config.node.listen, allowingPortZero: true)
         let router = self.router
-        let listener = try await context.transport.listen(on: requested, identity: context.identity) { request, peer in
+        let listener = try await context.transport.listen(
+            on: requested, identity: context.identity, immediate: { request, peer in router.answerImmediately(request, from: peer) }
+        ) { request, peer in
             await router.answer(request, from: peer)
         }
         self.listener.withLock { $0 = listener }

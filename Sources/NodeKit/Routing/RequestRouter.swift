@@ -13,8 +13,16 @@ public final class RequestRouter: Sendable {
     /// Answers one decoded request from a proven peer.
     public typealias Handler<M: WireMessage> = @Sendable (M, PublicKey) async throws -> any WireMessage
 
+    /// Answers one decoded request at once, on the session's own thread, or declines
+    /// (nil) and leaves it to the type's `Handler`. For answers that take microseconds and
+    /// never wait (a lookup in a warm cache); starting a task for them costs more than
+    /// the answer.
+    public typealias ImmediateHandler<M: WireMessage> = @Sendable (M, PublicKey) throws -> (any WireMessage)?
+
     private typealias Erased = @Sendable (Envelope, PublicKey) async throws -> any WireMessage
+    private typealias ErasedImmediate = @Sendable (Envelope, PublicKey) throws -> (any WireMessage)?
     private let handlers = Locked<[MessageType: Erased]>([:])
+    private let immediates = Locked<[MessageType: ErasedImmediate]>([:])
     private let logger: Logger
 
     public init(logger: Logger = Logger(label: "filtop.router")) { self.logger = logger }
@@ -29,8 +37,30 @@ public final class RequestRouter: Sendable {
         }
     }
 
+    /// Installs an immediate handler for `M`, which must also have a `Handler` (for the
+    /// requests the immediate one declines).
+    public func onImmediate<M: WireMessage>(_ type: M.Type, _ handler: @escaping ImmediateHandler<M>) {
+        let erased: ErasedImmediate = { envelope, peer in try handler(try envelope.message(as: M.self), peer) }
+        immediates.withLock { table in
+            precondition(table[M.messageType] == nil, "\(M.messageType) already has an immediate handler")
+            table[M.messageType] = erased
+        }
+    }
+
     /// The message types this router answers.
     public var served: Set<MessageType> { handlers.withLock { Set($0.keys) } }
+
+    /// Answers `request` from `peer` at once if its type's immediate handler does; nil
+    /// otherwise (then `answer` must). Refusals are answered like `answer`'s.
+    public func answerImmediately(_ request: Envelope, from peer: PublicKey) -> Envelope? {
+        guard let handler = immediates.withLock({ $0[request.type] }) else { return nil }
+        do {
+            guard let answer = try handler(request, peer) else { return nil }
+            return Envelope(type: type(of: answer).messageType, requestID: request.requestID, body: answer.body)
+        } catch {
+            return refusal(error, to: request, from: peer)
+        }
+    }
 
     /// Answers `request` from `peer`; the answer carries the request's ID.
     public func answer(_ request: Envelope, from peer: PublicKey) async -> Envelope {
@@ -40,11 +70,14 @@ public final class RequestRouter: Sendable {
         do {
             let answer = try await handler(request, peer)
             return Envelope(type: type(of: answer).messageType, requestID: request.requestID, body: answer.body)
-        } catch let error as any RefusalConvertible {
-            return Envelope(error.refusal, requestID: request.requestID)
         } catch {
-            logger.error("\(request.type) from \(peer.nodeID.short) failed: \(error)")
-            return Envelope(Refusal(.failed, "\(request.type) failed on the node; its log says why"), requestID: request.requestID)
+            return refusal(error, to: request, from: peer)
         }
+    }
+
+    private func refusal(_ error: any Error, to request: Envelope, from peer: PublicKey) -> Envelope {
+        if let error = error as? any RefusalConvertible { return Envelope(error.refusal, requestID: request.requestID) }
+        logger.error("\(request.type) from \(peer.nodeID.short) failed: \(error)")
+        return Envelope(Refusal(.failed, "\(request.type) failed on the node; its log says why"), requestID: request.requestID)
     }
 }
