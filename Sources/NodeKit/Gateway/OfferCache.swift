@@ -76,7 +76,7 @@ public final class OfferCache: Sendable {
     /// blocks for the lookup. Not for tasks on Swift's cooperative pool, whose threads
     /// must not wait for a reader connection (see `RegisterStore.list`).
     public func subOffersNow(for pieceCID: PieceCID, now: UInt64, limit: Int) throws -> [SubOffer] {
-        try database.read { db in try OfferCache.subOffers(for: pieceCID, now: now, limit: limit, db) }
+        try database.readOneStatement { db in try OfferCache.subOffers(for: pieceCID, now: now, limit: limit, db) }
     }
 
     /// Drops every offer of `provider` (blocked, or gone); returns how many Piece CIDs
