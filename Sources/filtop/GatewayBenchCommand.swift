@@ -41,6 +41,8 @@ struct GatewayBenchCommand: AsyncParsableCommand {
         } else {
             print("cache reused: \(gatewayDir.path) holds at least \(cids) live Piece CIDs (checked in \(String(format: "%.1f", Date().timeIntervalSince(start))) s)")
         }
+        let lookups = try GatewayBenchmark.lookups(gatewayDir, cids: cids, seconds: min(seconds, 3))
+        print(String(format: "cache lookups, 1 thread, no network: %10.0f /s", lookups))
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("filtop-bench-gateway-run-\(getpid())").path
         try? FileManager.default.removeItem(atPath: root)
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -54,8 +56,10 @@ struct GatewayBenchCommand: AsyncParsableCommand {
         let client = try await GatewayBenchmark.startClient(root: root, support: support)
         do {
             try await child.waitUntilRegistered(gatewayID, client: client)
+            let cpuBefore = child.cpuSeconds()
             let load = try await GatewayBenchmark.load(
                 client: client, support: support, gateway: gatewayID, at: address, cids: cids, seconds: seconds, sessions: sessions, inFlight: inFlight)
+            let gatewayCPU = child.cpuSeconds() - cpuBefore
             let memory = child.memory()
             await client.stop()
             await support.stop()
@@ -65,6 +69,8 @@ struct GatewayBenchCommand: AsyncParsableCommand {
                          load.perSecond, load.requests, load.misses, load.seconds, sessions, inFlight, cids))
             print(String(format: "latency:  p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms",
                          ms(50), ms(90), ms(99), ms(99.9), Double(h.max) / 1000))
+            print(String(format: "gateway process CPU: %.2f cores busy, %.1f us per answer (the client in this process shares the same cores)",
+                         gatewayCPU / load.seconds, gatewayCPU / Double(max(1, load.requests)) * 1_000_000))
             print(String(format: "gateway process memory: RSS %.1f MiB now, peak %.1f MiB", memory.rssMiB, memory.peakMiB))
         } catch {
             await client.stop()
