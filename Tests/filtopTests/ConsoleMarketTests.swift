@@ -93,15 +93,16 @@ final class ListingNodeControl: PaymentlessControl {
         }
 
         /// Confirms the open dialog and waits for the node's answer on the flash line and
-        /// for `read` to hold of what the feed delivered.
+        /// for `read` to hold of what the feed delivered (or for a refusal).
         func confirm(until read: () -> Bool = { true }) async -> FlashLine.Message? {
+            guard case .confirmListing = app.mode else { return nil }
             let before = app.flash.message
             _ = app.handle(.right)
             _ = app.handle(.enter)
             #expect(app.mode == .normal)
             for await _ in wakes {
                 app.update()
-                if app.flash.message != before, read() { return flash }
+                if app.flash.message != before, read() || app.flash.message?.level == .error { return flash }
             }
             return nil
         }
@@ -316,6 +317,26 @@ final class ListingNodeControl: PaymentlessControl {
             let screen = ConsoleFixture.screen(app, Size(width: 120, height: 40), clock: clock)
             #expect(screen.contains("This node is not a gateway: the offer cache needs the gateway role"))
         }
+    }
+
+    /// The countdowns move with the clock and an offer's rows leave as it expires, with
+    /// no read of the cache; the order and the selection stay.
+    @Test func countdownsMoveAndExpiredOffersLeaveWithoutARead() async throws {
+        let console = try await Console(via: .inProcess, view: "5")
+        let bob = FixedMarket.bob.nodeID
+        let reads = console.control.cacheReads
+        #expect(console.screen.contains(" 57m 55s publish "))
+        _ = console.app.handle(.down)
+        let selected = console.app.offersView.selectedOffer
+        console.clock.advance(by: 60)
+        let later = console.screen
+        #expect(later.contains(" 56m 55s publish ") && !later.contains(" 57m 55s publish "))
+        #expect(console.app.offersView.selectedOffer == selected)
+        console.clock.advance(by: 57 * 60)
+        let expired = console.screen
+        #expect(console.app.offersView.caption == "4 sub-offers")
+        #expect(!console.offerRows.contains { $0.provider == bob } && !expired.contains(" 250 ms "))
+        #expect(console.control.cacheReads == reads, "the cache was read again")
     }
 
     @Test func publicationsAndPricesInWords() throws {

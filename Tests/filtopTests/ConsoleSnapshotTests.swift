@@ -43,6 +43,7 @@ import Testing
         for await _ in wakes {
             app.update()
             if case .found = app.mode { break }
+            if app.flash.message?.level == .error { break }
         }
         assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name("find", size))
     }

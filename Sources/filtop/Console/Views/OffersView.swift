@@ -42,7 +42,8 @@ final class OffersView: ConsoleView, ProviderRowsView {
     }
 
     var caption: String {
-        MarketViewState.caption(market) ?? table.caption("sub-offer") + (market?.truncated == true ? " (the newest)" : "")
+        catchUp(to: time.now)
+        return MarketViewState.caption(market) ?? table.caption("sub-offer") + (market?.truncated == true ? " (the newest)" : "")
     }
     var filterQuery: String { table.filter.inverted ? "!" + table.filter.needle : table.filter.needle }
     func setFilter(_ query: String) { table.setFilter(query) }
@@ -92,14 +93,20 @@ final class OffersView: ConsoleView, ProviderRowsView {
         ], copyValue: o.pieceCID.description, copyName: "Piece CID")
     }
 
+    /// Drops the rows of offers expired at `now`, and writes the countdowns and ages
+    /// again once they are a second old.
+    private func catchUp(to now: Date) {
+        if UInt64(max(0, now.timeIntervalSince1970)) >= nextExpiry {
+            showRows(at: now)
+        } else if abs(now.timeIntervalSince(shownAt)) >= 1, let rows = table.source as? OfferRows {
+            shownAt = now
+            table.refreshCells(OfferRows(offers: rows.offers, now: now))
+        }
+    }
+
     func render(into buffer: inout CellBuffer, rect: Rect, context: RenderContext) {
         guard MarketViewState.drawTable(market, into: &buffer, rect: rect, context: context), let market else { return }
-        if UInt64(max(0, context.now.timeIntervalSince1970)) >= nextExpiry {
-            showRows(at: context.now)
-        } else if abs(context.now.timeIntervalSince(shownAt)) >= 1, let rows = table.source as? OfferRows {
-            shownAt = context.now
-            table.refreshCells(OfferRows(offers: rows.offers, now: context.now))
-        }
+        catchUp(to: context.now)
         if let policy = market.policy { MarketViewState.headline(Self.policyLine(policy), into: &buffer, rect: rect, context: context) }
         let body = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
         if table.source.count == 0 {
