@@ -33,6 +33,22 @@ import Testing
         #expect(table.selectedID == id)
     }
 
+    /// A clock tick writes the cells again without sorting or matching again: the rows
+    /// keep their order, filter and selection; only the drawn text changes.
+    @Test func refreshedCellsKeepTheOrderFilterAndSelection() {
+        var table = Fixture.table(rows: 40)
+        table.sort(by: 2)
+        table.setFilter("日本")
+        table.move(by: 3)
+        let (visible, id) = (table.visible, table.selectedID)
+        let ticked = TableRows(Fixture.rows(40).map { TableRow(id: $0.id, cells: $0.cells.map { $0 + " later" }, sortKeys: $0.sortKeys) })
+        table.refreshCells(ticked)
+        #expect(table.visible == visible && table.selectedID == id)
+        #expect(table.selectedRow.map { table.source.cell($0, 0).hasSuffix(" later") } == true)
+        table.refreshCells(TableRows(Array(Fixture.rows(10))))
+        #expect(table.source.count == 10 && table.visible.allSatisfy { $0 < 10 }, "other rows are shown as new rows")
+    }
+
     @Test func tablePagesByTheDrawnHeightAndClamps() {
         var table = Fixture.table(rows: 100)
         var buffer = CellBuffer(size: Size(width: 60, height: 11))
@@ -46,6 +62,18 @@ import Testing
         table.top()
         table.move(by: -1)
         #expect(table.selected == 0)
+    }
+
+    /// Regression: seven tabs on a 60-column screen cut off the last two, so their
+    /// numbers could not be seen.
+    @Test func tabsTooWideShowTheOthersByNumber() {
+        let tabs = Tabs(titles: ["Overview", "Content", "Peers", "Channels", "Offers", "Providers", "Log"], selected: 5)
+        var wide = CellBuffer(size: Size(width: 80, height: 1))
+        tabs.render(into: &wide, rect: wide.bounds, context: Fixture.context())
+        #expect(wide.text == " 1 Overview   2 Content   3 Peers   4 Channels   5 Offers   6 Providers   7 Log\n")
+        var narrow = CellBuffer(size: Size(width: 60, height: 1))
+        tabs.render(into: &narrow, rect: narrow.bounds, context: Fixture.context())
+        #expect(narrow.text == " 1   2   3   4   5   6 Providers   7\n")
     }
 
     @Test func flashClearsAfterItsLifetime() {

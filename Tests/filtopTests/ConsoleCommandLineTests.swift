@@ -63,9 +63,11 @@ import Testing
                      String(repeating: "x", count: 5000), "é\u{301}", "import ~/../..", ":::", "import -", "\u{202E}import"]
         var random = SplitMix(seed: 7)
         let alphabet = Array("a./~ d-_\\é日🙂\t\"'*?[]$%")
-        for _ in 0..<300 {
-            let length = Int(random.next() % 24)
-            lines.append("import " + String((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
+        for (verb, count) in [("import ", 300), ("find ", 50), ("find baga6ea4seaq ", 50), ("publish ", 50), ("block ", 50), ("allow fid", 50)] {
+            for _ in 0..<count {
+                let length = Int(random.next() % 24)
+                lines.append(verb + String((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
+            }
         }
         for line in lines {
             _ = commands.completions(line)

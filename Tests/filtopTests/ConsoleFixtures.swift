@@ -4,12 +4,24 @@ import NodeKitTesting
 import TermUI
 @testable import filtop
 
-/// A node that never changes: fixed identity, pieces, peers and payment channels, for
-/// deterministic screens. Payment commands answer as the node would (the channel after
-/// the change, or the ledger's refusal) but leave the fixed channels as they are.
-struct FixedNodeControl: MarketlessControl {
+/// A node that never changes: fixed identity, pieces, peers, payment channels and offer
+/// cache, for deterministic screens. Payment and market commands answer as the node would
+/// (the channel or the standing after the change, or the refusal) but leave the fixed
+/// channels and listings as they are.
+struct FixedNodeControl: NodeControl {
     static let started = Date(timeIntervalSince1970: 1_700_000_000)
     var peers = RegisterPeers.notConfigured
+
+    /// What the node holds as a gateway.
+    enum Cache: Sendable {
+        /// `FixedMarket`'s offers and providers.
+        case fixed
+        /// A gateway nothing has been published to yet.
+        case empty
+        /// No gateway role: every gateway call is refused as the node refuses it.
+        case notGateway
+    }
+    var cache = Cache.fixed
 
     static let pieces: [PieceSummary] = (0..<24).map(piece)
 
@@ -63,6 +75,33 @@ struct FixedNodeControl: MarketlessControl {
     func addVoucher(channel: ChannelID, voucher: Voucher) async throws -> TokenAmount { throw fixed }
     func submitVoucher(channel: ChannelID, voucher: Voucher?) async throws -> Int { throw fixed }
     func faucet(account: NodeID, amount: TokenAmount) async throws -> AccountState { throw fixed }
+
+    private func requireGateway(_ what: String) throws {
+        if cache == .notGateway { throw MarketError.roleMissing(.gateway, what) }
+    }
+    func cachedOffers(_ query: OfferQuery) async throws -> [CachedOffer] {
+        try requireGateway("the offer cache")
+        return cache == .empty ? [] : FixedMarket.cachedOffers(query)
+    }
+    func providerStandings() async throws -> [ProviderStanding] {
+        try requireGateway("provider standings")
+        return cache == .empty ? [] : FixedMarket.standings()
+    }
+    func setListing(_ listing: ProviderListing, for provider: NodeID) async throws -> ProviderStanding {
+        try requireGateway("allow and block lists")
+        var listings = FixedMarket.listings
+        return try FixedMarket.setListing(listing, for: provider, in: &listings)
+    }
+    func gatewayPolicy() async throws -> GatewayPolicy {
+        try requireGateway("the gateway policy")
+        return cache == .empty
+            ? GatewayPolicy(allowed: [], blocked: [], maxLatencyMillis: 0, fees: .default, cachedOffers: 0, cachedCIDs: 0) : FixedMarket.policy()
+    }
+    func findOffers(_ pieceCID: PieceCID, gateway: NodeID?) async throws -> FindResult { try FixedMarket.find(pieceCID, gateway: gateway) }
+    func publish(to gateways: [NodeID]) async throws -> [Publication] { try FixedMarket.publish(to: gateways) }
+    func publications() async throws -> [Publication] { try FixedMarket.publish(to: []) }
+    func ask() async throws -> ProviderAsk { .default }
+    func setAsk(_ ask: ProviderAsk) async throws -> ProviderAsk { throw MarketError.invalidValue("the fixed test node's ask does not change") }
 }
 
 /// The two ways a console reaches a node: every snapshot and key test runs against both,
@@ -103,9 +142,10 @@ enum ConsoleFixture {
     }
 
     /// `wake` is called whenever the feed posts (a payment command's outcome, say).
-    static func app(clock: ManualTimeSource, peers: RegisterPeers = .notConfigured, logLines: Int = 40,
+    /// `control` defaults to the fixed node with `peers`.
+    static func app(clock: ManualTimeSource, peers: RegisterPeers = .notConfigured, control node: (any NodeControl)? = nil, logLines: Int = 40,
                     via kind: ControlKind = .inProcess, wake: @escaping @Sendable () -> Void = {}) async throws -> ConsoleApp {
-        let control = try await kind.reach(FixedNodeControl(peers: peers))
+        let control = try await kind.reach(node ?? FixedNodeControl(peers: peers))
         let mailbox = ConsoleMailbox(wake: wake)
         let settings = settings()
         let feed = NodeFeed(control: control, mailbox: mailbox, interval: 60)
@@ -113,6 +153,7 @@ enum ConsoleFixture {
                              mailbox: mailbox, feed: feed, time: clock)
         await feed.refresh()
         await feed.refreshPayments()
+        await feed.refreshMarket()
         for i in 0..<logLines {
             mailbox.post(NodeEvent(time: FixedNodeControl.started.addingTimeInterval(Double(i)), level: i % 7 == 3 ? .warning : .info,
                                    source: "filtop.node", message: "event \(i): piece baga6ea4seaq\(i) announced"))
@@ -124,7 +165,7 @@ enum ConsoleFixture {
 
     /// The `:` line of a console whose home is `home` and working directory `cwd`.
     static func commands(home: String = "/home/op", cwd: String = "/", readOnly: Bool = false) -> ConsoleCommandLine {
-        ConsoleCommandLine(views: ["overview", "content", "peers", "channels", "log"], themes: { ["dusk"] },
+        ConsoleCommandLine(views: ["overview", "content", "peers", "channels", "offers", "providers", "log"], themes: { ["dusk"] },
                            paths: PathCompletion(home: home, workingDirectory: cwd), readOnly: readOnly)
     }
 

@@ -14,9 +14,59 @@ import Testing
     @Test(arguments: sizes, ControlKind.allCases) func views(size: Size, kind: ControlKind) async throws {
         let clock = ManualTimeSource(FixedNodeControl.started)
         let app = try await ConsoleFixture.app(clock: clock, via: kind)
-        for (i, view) in ["overview", "content", "peers", "channels", "log"].enumerated() {
-            _ = app.handle(.character(Character("\(i + 1)")))
+        for (key, view) in [("1", "overview"), ("2", "content"), ("3", "peers"), ("4", "channels"), ("7", "log")] {
+            _ = app.handle(.character(Character(key)))
             assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name(view, size))
+        }
+    }
+
+    /// Offers and Providers on a gateway holding the fixed offers, with an offer's
+    /// details, the block dialog, the help, and what a `:find` found.
+    @Test(.timeLimit(.minutes(1)), arguments: sizes, ControlKind.allCases) func marketViews(size: Size, kind: ControlKind) async throws {
+        let clock = ManualTimeSource(FixedNodeControl.started)
+        let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let app = try await ConsoleFixture.app(clock: clock, via: kind, wake: { wake.yield() })
+        _ = app.handle(.character("5"))
+        assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name("offers", size))
+        _ = app.handle(.enter)
+        assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name("offer-detail", size))
+        _ = app.handle(.escape)
+        _ = app.handle(.character("6"))
+        assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name("providers", size))
+        _ = app.handle(.character("b"))
+        assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name("provider-block", size))
+        _ = app.handle(.escape)
+        _ = app.handle(.character("?"))
+        assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name("providers-help", size))
+        _ = app.handle(.escape)
+        app.run("find \(FixedMarket.pieceCID(1))")
+        for await _ in wakes {
+            app.update()
+            if case .found = app.mode { break }
+            if app.flash.message?.level == .error { break }
+        }
+        assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name("find", size))
+    }
+
+    /// A gateway with an empty cache, a node without the gateway role (one quiet line, no
+    /// error), and both market views on the smallest screen the console draws.
+    @Test(arguments: ControlKind.allCases) func marketViewsEmptyNotAGatewayAndNarrow(kind: ControlKind) async throws {
+        let small = Size(width: 80, height: 24)
+        for cache in [FixedNodeControl.Cache.empty, .notGateway] {
+            let clock = ManualTimeSource(FixedNodeControl.started)
+            let app = try await ConsoleFixture.app(clock: clock, control: FixedNodeControl(cache: cache), via: kind)
+            for (key, view) in [("5", "offers"), ("6", "providers")] {
+                _ = app.handle(.character(Character(key)))
+                assertSnapshot(ConsoleFixture.screen(app, small, clock: clock), named: name("\(view)-\(cache == .empty ? "empty" : "not-gateway")", small))
+            }
+            #expect(app.flash.current(at: clock.now) == nil, "a node that is not a gateway is not an error")
+        }
+        let narrow = Size(width: 60, height: 15)
+        let clock = ManualTimeSource(FixedNodeControl.started)
+        let app = try await ConsoleFixture.app(clock: clock, via: kind)
+        for (key, view) in [("5", "offers"), ("6", "providers")] {
+            _ = app.handle(.character(Character(key)))
+            assertSnapshot(ConsoleFixture.screen(app, narrow, clock: clock), named: name(view, narrow))
         }
     }
 

@@ -186,6 +186,70 @@ import Testing
         #expect(!pane.contains("1 Overview"))
     }
 
+    /// The default run's market, end to end: the devnet's providers publish to every
+    /// gateway — the operator's node among them — so Offers lists their offers; `:find` of
+    /// a listed Piece CID shows verified offers; `b` on a provider, confirmed, empties its
+    /// rows from Offers and from the next `:find` at once.
+    @Test(.enabled(if: tmux != nil, "tmux is not installed"))
+    func marketViewsOnTheDevnet() throws {
+        let session = try Session(tmux: try #require(Self.tmux))
+        defer { session.close() }
+        let env = "HOME=\(session.home) XDG_CONFIG_HOME=\(session.home)/config XDG_DATA_HOME=\(session.home)/data TERM=xterm-256color LANG=C.UTF-8"
+        try session.start("env \(env) \(CLI.binary) --data-dir \(session.home)/node; echo FILTOP-EXITED $?")
+        _ = try session.waitFor("the Overview") { $0.contains("Node ID") && $0.contains("Live gateways   8") }
+
+        /// The Offers rows of a pane: the lines of the table (each has its source).
+        func offerRows(_ pane: String) -> [Substring] { pane.split(separator: "\n").filter { $0.contains(" publish ") } }
+        try session.keys("5")
+        var pane = try session.waitFor("the providers' offers in Offers", timeout: 60) { $0.contains("Offers · ") && !offerRows($0).isEmpty }
+        try session.keys("Enter")
+        pane = try session.waitFor("an offer's details") { $0.contains("c copies the Piece CID") && $0.contains("Received") }
+        func field(_ label: String, _ pattern: String) -> String? {
+            guard let range = pane.range(of: label + #"\s+"# + pattern, options: .regularExpression) else { return nil }
+            return String(pane[range].dropFirst(label.count).trimmingCharacters(in: .whitespaces))
+        }
+        let provider = try #require(field("Provider", "fid[a-z2-7]{52}"), "no provider in the offer's details")
+        let cid = try #require(field("Piece CID", "baga[a-z2-7]+"), "no Piece CID in the offer's details")
+        try session.keys("Escape")
+
+        try session.keys(":")
+        try session.literal("find \(cid)")
+        try session.keys("Enter")
+        pane = try session.waitFor("verified offers for a listed Piece CID", timeout: 60) {
+            $0.range(of: #"[1-9][0-9]* verified offers?, cheapest first"#, options: .regularExpression) != nil && $0.contains("Gateways asked")
+        }
+        try session.keys("Escape")
+
+        // Block the offer's provider on Providers, through the dialog (focus on Cancel).
+        try session.keys("6")
+        _ = try session.waitFor("the providers in Providers") { $0.contains("Providers · ") && $0.contains(" unlisted ") }
+        try session.keys("/")
+        try session.literal(provider)
+        try session.keys("Enter")
+        _ = try session.waitFor("the provider alone") { $0.contains("Providers · 1 of ") }
+        try session.keys("b")
+        _ = try session.waitFor("the block dialog") { $0.contains("Block provider?") && $0.contains("[ Cancel ]") }
+        try session.keys("Right", "Enter")
+        _ = try session.waitFor("the block done") { $0.contains("is blocked: its offers are refused") }
+        try session.keys("Escape", "5")
+        // The table shows the provider's ID cut in the middle: its first 14 characters.
+        let head = String(provider.prefix(14))
+        pane = try session.waitFor("the blocked provider's rows gone from Offers", timeout: 10) {
+            $0.contains("Offers · ") && !offerRows($0).contains { $0.contains(head) }
+        }
+        try session.keys(":")
+        try session.literal("find \(cid)")
+        try session.keys("Enter")
+        pane = try session.waitFor("a find without the blocked provider", timeout: 60) { $0.contains("Gateways asked") }
+        #expect(!pane.split(separator: "\n").contains { $0.contains(head) && $0.contains(" ms ") }, "a blocked provider's offer was found")
+        try session.keys("Escape")
+
+        try session.keys(":")
+        try session.literal("q")
+        try session.keys("Enter")
+        _ = try session.waitFor("FILTOP-EXITED 0")
+    }
+
     /// A headless node (`filtop node run`) and `filtop attach` on it: the same views as an
     /// embedded node; without the node's admin key, the node's `notAdmin` refusal on screen.
     @Test(.enabled(if: tmux != nil, "tmux is not installed"))
@@ -230,7 +294,7 @@ import Testing
         pane = try session.waitFor("imported sample.bin")
         try session.keys("2")
         pane = try session.waitFor("the daemon's Content") { $0.contains("1 piece") && $0.contains("sample.bin") }
-        try session.keys("5")
+        try session.keys("7")
         pane = try session.waitFor("the daemon's journal") { $0.contains("listening on \(target)") && $0.contains("imported") }
         try session.keys("C-c")
         pane = try session.waitFor("FILTOP-EXITED 0")

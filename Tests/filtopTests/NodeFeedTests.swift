@@ -106,3 +106,76 @@ final class ChannelEventControl: PaymentlessControl {
         #expect(onOpening == 3)
     }
 }
+
+/// A gateway whose journal the test writes, counting how often its cache is read.
+final class OfferEventControl: PaymentlessControl {
+    let reads = Mutex(0)
+    let journal: AsyncStream<NodeEvent>
+    let journalSink: AsyncStream<NodeEvent>.Continuation
+    /// Yields the count after every read of the cache.
+    let readCounts: AsyncStream<Int>
+    private let readSink: AsyncStream<Int>.Continuation
+
+    init() {
+        (journal, journalSink) = AsyncStream.makeStream(of: NodeEvent.self)
+        (readCounts, readSink) = AsyncStream.makeStream(of: Int.self)
+    }
+
+    /// The first `n` fixed cache rows on the `n`th read: each read shows one more.
+    func cachedOffers(_ query: OfferQuery) async throws -> [CachedOffer] {
+        let n = reads.withLock { $0 += 1; return $0 }
+        readSink.yield(n)
+        return Array(FixedMarket.cachedOffers(query).prefix(n))
+    }
+    func providerStandings() async throws -> [ProviderStanding] { FixedMarket.standings() }
+    func gatewayPolicy() async throws -> GatewayPolicy { FixedMarket.policy() }
+    func status() async throws -> NodeStatus { try await FixedNodeControl().status() }
+    func pieces() async throws -> [PieceSummary] { [] }
+    func registerPeers() async throws -> RegisterPeers { .notConfigured }
+    func events(after: UInt64) async -> AsyncStream<NodeEvent> { journal }
+    func eventPage(after: UInt64, wait: Duration) async throws -> [NodeEvent] { [] }
+    func importFile(_ path: String) async -> AsyncThrowingStream<ImportUpdate, Error> { AsyncThrowingStream { $0.finish() } }
+    func importProgress(of path: String) async throws -> ImportProgress? { nil }
+
+    func note(_ kind: NodeEvent.Kind, _ message: String) {
+        journalSink.yield(NodeEvent(time: FixedNodeControl.started, level: .info, kind: kind, source: "filtop.node", message: message))
+    }
+}
+
+@Suite struct NodeFeedMarketTests {
+    /// The cache is read when the feed starts, again after an `.offer` event and when the
+    /// Offers or Providers view opens; the status poll alone never reads it.
+    @Test(.timeLimit(.minutes(1))) func anOfferEventMakesTheMarketViewsReadAgain() async throws {
+        let control = OfferEventControl()
+        let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let mailbox = ConsoleMailbox(wake: { wake.yield() })
+        let feed = NodeFeed(control: control, mailbox: mailbox, interval: 3600)
+        let clock = ManualTimeSource(FixedNodeControl.started)
+        let app = ConsoleApp(settings: ConsoleFixture.settings(), keyMap: .defaults, theme: .builtIn, mailbox: mailbox, feed: feed, time: clock)
+        let task = feed.start()
+        defer { task.cancel() }
+        var reads = control.readCounts.makeAsyncIterator()
+        let first = await reads.next()
+        #expect(first == 1)
+        for _ in 0..<3 { await feed.refresh() }
+        #expect(control.reads.withLock { $0 } == 1, "the status poll read the cache")
+
+        control.note(.log, "a log line, not about offers")
+        control.note(.offer, "gateway: cached an offer of fidexample")
+        let afterTheEvent = await reads.next()
+        #expect(afterTheEvent == 2)
+        for await _ in wakes {
+            app.update()
+            if app.offersView.caption == "2 sub-offers" { break }
+        }
+        #expect(app.logView.log.lines.elements.map(\.text).contains("info gateway: cached an offer of fidexample"))
+
+        _ = app.handle(.character("6"))
+        #expect(app.current === app.providersView)
+        let onOpening = await reads.next()
+        #expect(onOpening == 3)
+        _ = app.handle(.character("5"))
+        let onOffers = await reads.next()
+        #expect(onOffers == 4)
+    }
+}

@@ -12,12 +12,17 @@ public struct Tabs: Sendable, Equatable {
     public mutating func next() { if !titles.isEmpty { selected = (selected + 1) % titles.count } }
     public mutating func previous() { if !titles.isEmpty { selected = (selected + titles.count - 1) % titles.count } }
 
+    /// Every tab as " 1 Title ", one cell apart; when that row is wider than `rect`, the
+    /// tabs other than the selected one show their number only, so every number stays
+    /// on screen.
     public func render(into buffer: inout CellBuffer, rect: Rect, context: RenderContext) {
         buffer.fill(rect, style: context.theme[.base])
+        let full = titles.enumerated().map { " \($0.offset + 1) \($0.element) " }
+        let fits = full.reduce(0) { $0 + CellWidth.of($1) + 1 } - 1 <= rect.width
         var x = rect.x
-        for (i, title) in titles.enumerated() {
+        for (i, label) in full.enumerated() {
             let role: ThemeRole = i == selected ? .tabActive : .tab
-            x += buffer.write(" \(i + 1) \(title) ", x: x, y: rect.y, style: context.theme[role], clip: rect)
+            x += buffer.write(fits || i == selected ? label : " \(i + 1) ", x: x, y: rect.y, style: context.theme[role], clip: rect)
             x += 1
         }
     }

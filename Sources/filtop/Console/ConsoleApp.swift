@@ -12,12 +12,18 @@ final class ConsoleApp: TerminalApplication {
         case confirmQuit(ConfirmDialog)
         /// A payment command waiting for the operator's yes (focus starts on Cancel).
         case confirmPayment(ConfirmDialog, PaymentCommand)
+        /// An allow, block or unlist waiting for the operator's yes (focus starts on Cancel).
+        case confirmListing(ConfirmDialog, ListingChange)
         case detail(DetailPanel)
+        /// What the last `:find` found.
+        case found(FindResultsPanel)
     }
 
     let views: [ConsoleView]
     let logView: LogPaneView
     let channelsView: ChannelsView
+    let offersView: OffersView
+    let providersView: ProvidersView
     private(set) var tabs: Tabs
     private(set) var mode: Mode = .normal
     private(set) var flash = FlashLine()
@@ -43,8 +49,10 @@ final class ConsoleApp: TerminalApplication {
          clipboard: @escaping (String) -> Void = Clipboard.copy) {
         logView = LogPaneView()
         channelsView = ChannelsView(readOnly: settings.readOnly, time: time)
+        offersView = OffersView(readOnly: settings.readOnly, time: time)
+        providersView = ProvidersView(readOnly: settings.readOnly)
         views = [OverviewView(readOnly: settings.readOnly), ContentView(readOnly: settings.readOnly),
-                 PeersView(staleAfter: settings.peerStaleAfter), channelsView, logView]
+                 PeersView(staleAfter: settings.peerStaleAfter), channelsView, offersView, providersView, logView]
         tabs = Tabs(titles: views.map(\.title))
         self.settings = settings
         self.keyMap = keyMap
@@ -82,15 +90,18 @@ final class ConsoleApp: TerminalApplication {
         let delivery = mailbox.take()
         if var s = delivery.snapshot {
             s.payments = snapshot.payments
+            s.market = snapshot.market
             snapshot = s
         }
         if var p = delivery.payments {
             p.receivedAt = time.now
             snapshot.payments = p
         }
-        if delivery.snapshot != nil || delivery.payments != nil {
+        if let m = delivery.market { snapshot.market = m }
+        if delivery.snapshot != nil || delivery.payments != nil || delivery.market != nil {
             for view in views { view.update(snapshot) }
         }
+        if let found = delivery.found { show(found) }
         for event in delivery.events { logView.append(event) }
         for (text, level) in delivery.notices { say(text, level) }
         if let p = delivery.progress { progress = p }
@@ -132,6 +143,25 @@ final class ConsoleApp: TerminalApplication {
                 mode = .normal
                 say("\(dialog.confirmLabel.lowercased()) cancelled")
             }
+        case .confirmListing(var dialog, let change):
+            switch dialog.handle(key) {
+            case .pending: mode = .confirmListing(dialog, change)
+            case .confirmed:
+                mode = .normal
+                perform(change)
+            case .cancelled:
+                mode = .normal
+                say("\(change.verb) cancelled")
+            }
+        case .found(var panel):
+            let action = keyMap.action(for: key)
+            if action == .quit {
+                quit(force: false)
+            } else if [.back, .select].contains(action) || key == .character("q") {
+                mode = .normal
+            } else if let action, panel.handle(action) {
+                mode = .found(panel)
+            }
         }
         return !finished
     }
@@ -141,7 +171,12 @@ final class ConsoleApp: TerminalApplication {
             open(view: n - 1)
             return
         }
-        guard let action = keyMap.action(for: key) else { return }
+        guard let action = keyMap.action(for: key) else {
+            if current is ProviderRowsView, case .character(let c) = key, let listing = ListingChange.keys[c] {
+                confirmListing(listing, provider: nil)
+            }
+            return
+        }
         switch action {
         case .command:
             commandLine.begin()
@@ -212,13 +247,20 @@ final class ConsoleApp: TerminalApplication {
         case .addFunds(let peer, let amount): addFunds(peer: peer, amount: amount)
         case .settle: confirmOnSelected(":settle") { .settle($0) }
         case .collect: confirmOnSelected(":collect") { .collect($0) }
+        case .listing(let listing, let provider): confirmListing(listing, provider: provider)
+        case .find(let pieceCID, let gateway): find(pieceCID, at: gateway)
+        case .publish(let gateways): publish(to: gateways)
         }
     }
 
-    /// Shows view `index`; opening Channels has the feed read the channels again.
+    /// Shows view `index`; opening Channels has the feed read the channels again, opening
+    /// Offers or Providers the market (which the poll then reads while either shows).
     private func open(view index: Int) {
         tabs.selected = index
         if current === channelsView { feed?.requestPayments() }
+        let market = current is ProviderRowsView
+        feed?.watchMarket(market)
+        if market { feed?.requestMarket() }
     }
 
     /// `:add-funds`: to `peer`, or else to the peer of the outbound channel selected in
@@ -262,6 +304,59 @@ final class ConsoleApp: TerminalApplication {
     private func perform(_ command: PaymentCommand) {
         guard let feed else { return say("no node attached", .error) }
         feed.run(command)
+    }
+
+    /// `a`, `b`, `u` and `:allow`, `:block`, `:unlist`: on `provider`, or else on the
+    /// provider of the row selected in Offers or Providers; asks first.
+    private func confirmListing(_ listing: ProviderListing, provider: NodeID?) {
+        let verb = ListingChange.verb(listing)
+        guard !settings.readOnly else { return say("read-only console: \(verb) is disabled (started with --readonly)", .warning) }
+        let target: NodeID
+        if let provider {
+            target = provider
+        } else {
+            guard let view = current as? ProviderRowsView else {
+                let key = (views.firstIndex { $0 === providersView } ?? 0) + 1
+                return say(":\(verb) without a provider acts on the selected row: open Providers (\(key)) and select one, or name it: :\(verb) PROVIDER", .warning)
+            }
+            guard let selected = view.selectedProvider else {
+                return say("no provider selected: \(verb) needs one; select it in the table (Esc clears a filter)", .warning)
+            }
+            target = selected
+        }
+        let change = ListingChange(listing: listing, provider: target)
+        mode = .confirmListing(change.confirmation, change)
+    }
+
+    private func perform(_ change: ListingChange) {
+        guard let feed else { return say("no node attached", .error) }
+        feed.run(change)
+    }
+
+    /// `:find`: the feed pays and asks; the results open over the view when they arrive.
+    private func find(_ pieceCID: PieceCID, at gateway: NodeID?) {
+        guard let feed else { return say("no node attached", .error) }
+        say("finding offers for \(ConsoleFormat.shortID(pieceCID.description, 24)) at " + (gateway.map { $0.short } ?? "every gateway") + "…")
+        feed.find(pieceCID, gateway: gateway)
+    }
+
+    /// What a `:find` found: over the view when the operator is not typing or answering a
+    /// dialog, else summed up on the flash line.
+    private func show(_ found: FindResult) {
+        let cid = ConsoleFormat.shortID(found.pieceCID.description, 24)
+        let summary = "found \(ConsoleFormat.count(found.offers.count, "verified offer")) for \(cid) at \(ConsoleFormat.count(found.answers.count, "gateway"))"
+        switch mode {
+        case .normal, .detail, .found: mode = .found(FindResultsPanel(found, at: time.now))
+        default: break
+        }
+        say(summary, found.offers.isEmpty ? .warning : .info)
+    }
+
+    /// `:publish`: the feed signs and sends; the flash line says how many gateways took them.
+    private func publish(to gateways: [NodeID]) {
+        guard let feed else { return say("no node attached", .error) }
+        say("publishing this node's offers to " + (gateways.isEmpty ? "every gateway" : ConsoleFormat.count(gateways.count, "gateway")) + "…")
+        feed.publish(to: gateways)
     }
 
     private func quit(force: Bool) {
@@ -324,9 +419,11 @@ final class ConsoleApp: TerminalApplication {
         case .help:
             let hidden = Set(KeyAction.allCases).subtracting(current.actions).subtracting([.nextView, .previousView, .command, .help, .back, .quit])
             HelpScreen(title: current.title, viewEntries: helpEntries, keyMap: keyMap, hidden: hidden).render(into: &buffer, rect: parts[2], context: context)
-        case .confirmQuit(let dialog), .confirmPayment(let dialog, _):
+        case .confirmQuit(let dialog), .confirmPayment(let dialog, _), .confirmListing(let dialog, _):
             dialog.render(into: &buffer, screen: buffer.bounds, context: context)
         case .detail(let panel):
+            panel.render(into: &buffer, rect: parts[2], context: context)
+        case .found(let panel):
             panel.render(into: &buffer, rect: parts[2], context: context)
         default: break
         }

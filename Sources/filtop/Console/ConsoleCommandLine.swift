@@ -13,6 +13,12 @@ struct ConsoleCommandLine {
         case settle
         /// Collect the selected channel.
         case collect
+        /// Allow, block or unlist `provider`, or, with none, the selected row's provider.
+        case listing(ProviderListing, provider: NodeID?)
+        /// Pay for and run a find-offers request at `gateway`, or at every usable gateway.
+        case find(PieceCID, gateway: NodeID?)
+        /// Sign this node's offers and publish them to `gateways` (every gateway when empty).
+        case publish(gateways: [NodeID])
         case theme(String?)
         case view(String)
         case help
@@ -32,7 +38,10 @@ struct ConsoleCommandLine {
     let readOnly: Bool
 
     /// The commands offered, in the order help and errors list them.
-    var verbs: [String] { (readOnly ? [] : ["import", "add-funds", "settle", "collect"]) + ["theme", "help", "q", "quit", "q!"] }
+    var verbs: [String] {
+        (readOnly ? [] : ["import", "add-funds", "settle", "collect", "find", "publish", "allow", "block", "unlist"])
+            + ["theme", "help", "q", "quit", "q!"]
+    }
 
     func parse(_ line: String) throws(Error) -> Command {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -56,6 +65,21 @@ struct ConsoleCommandLine {
                 throw Error(description: ":\(verb) acts on the channel selected in the Channels view and takes no argument")
             }
             return verb == "settle" ? .settle : .collect
+        case "allow", "block", "unlist":
+            guard !readOnly else { throw Error(description: "read-only console: :\(verb) is disabled (started with --readonly)") }
+            let listing: ProviderListing = verb == "allow" ? .allowed : verb == "block" ? .blocked : .unlisted
+            let words = argument.split(separator: " ")
+            guard words.count <= 1 else { throw Error(description: "usage: :\(verb) [PROVIDER] (a node ID, fid…; else the selected row's provider)") }
+            guard let word = words.first else { return .listing(listing, provider: nil) }
+            return .listing(listing, provider: try node(String(word), what: "provider"))
+        case "find":
+            guard !readOnly else { throw Error(description: "read-only console: :find is disabled: it pays the gateways (started with --readonly)") }
+            return try find(argument)
+        case "publish":
+            guard !readOnly else { throw Error(description: "read-only console: :publish is disabled (started with --readonly)") }
+            var gateways: [NodeID] = []
+            for word in argument.split(separator: " ") { gateways.append(try node(String(word), what: "gateway")) }
+            return .publish(gateways: gateways)
         default:
             if views.contains(verb.lowercased()) { return .view(verb.lowercased()) }
             throw Error(description: "unknown command '\(verb)'; try \((verbs + views).joined(separator: ", "))")
@@ -78,6 +102,23 @@ struct ConsoleCommandLine {
         do { amount = try TokenAmount(amountText) } catch { throw Error(description: error.description) }
         guard amount > .zero else { throw Error(description: "add-funds needs an amount above zero, e.g. 0.5 FIL") }
         return .addFunds(peer: peer, amount: amount)
+    }
+
+    /// `PIECE_CID [GATEWAY]`.
+    private func find(_ argument: String) throws(Error) -> Command {
+        let usage = "usage: :find PIECE_CID [GATEWAY] (PIECE_CID baga6ea4seaq…; GATEWAY a node ID, else every gateway)"
+        let words = argument.split(separator: " ").map(String.init)
+        guard let text = words.first else { throw Error(description: usage) }
+        guard words.count <= 2 else { throw Error(description: ":find takes one Piece CID and at most one gateway; " + usage) }
+        let cid: PieceCID
+        do { cid = try PieceCID(text) } catch { throw Error(description: "'\(text)' is not a Piece CID: \(error); " + usage) }
+        guard words.count == 2 else { return .find(cid, gateway: nil) }
+        return .find(cid, gateway: try node(words[1], what: "gateway"))
+    }
+
+    /// A node ID typed as the `what` of a command.
+    private func node(_ text: String, what: String) throws(Error) -> NodeID {
+        do { return try NodeID(text) } catch { throw Error(description: "\(what): \(error)") }
     }
 
     /// Full-line candidates for Tab: verbs and view names, theme names after `theme `,

@@ -59,8 +59,12 @@ enum ConsoleFormat {
     /// A peer's last measured round trip ("0.4 ms"), "down" when the last establishment
     /// failed, "–" when never measured.
     static func roundTrip(_ peer: PeerRecord) -> String {
-        if peer.lastError != nil { return "down" }
-        guard let us = peer.rttMicros else { return "–" }
+        peer.lastError != nil ? "down" : roundTrip(micros: peer.rttMicros)
+    }
+
+    /// A measured round trip ("0.4 ms", "12 ms"), "–" when never measured.
+    static func roundTrip(micros: UInt64?) -> String {
+        guard let us = micros else { return "–" }
         return us < 10_000 ? String(format: "%.1f ms", Double(us) / 1000) : "\(us / 1000) ms"
     }
 
@@ -83,6 +87,24 @@ enum ConsoleFormat {
         if digits.isEmpty { return whole == 0 ? "~0" : wholeText }
         return wholeText + "." + digits
     }
+
+    /// A price per byte in attoFIL, without the unit, in at most seven columns for a
+    /// table cell: `1000`, `2500000`, `12.3M`, `4G`. Digits that do not fit are dropped,
+    /// never rounded up; the details show the exact amount.
+    static func atto(_ amount: TokenAmount) -> String {
+        let value = amount.attoFIL
+        guard value >= 10_000_000 else { return "\(value)" }
+        let units: [(UInt128, String)] = [(1_000_000_000_000_000_000, "E"), (1_000_000_000_000_000, "P"), (1_000_000_000_000, "T"),
+                                          (1_000_000_000, "G"), (1_000_000, "M")]
+        let (unit, suffix) = units.first { value >= $0.0 } ?? (1_000_000, "M")
+        let whole = value / unit
+        guard whole < 100 else { return "\(whole)\(suffix)" }
+        let tenth = value % unit * 10 / unit
+        return tenth == 0 ? "\(whole)\(suffix)" : "\(whole).\(tenth)\(suffix)"
+    }
+
+    /// A latency: `250 ms` below ten seconds, else whole seconds (`3600 s`).
+    static func millis(_ ms: UInt64) -> String { ms < 10_000 ? "\(ms) ms" : "\(ms / 1000) s" }
 
     private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 }

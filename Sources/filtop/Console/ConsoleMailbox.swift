@@ -11,6 +11,10 @@ final class ConsoleMailbox: Sendable {
         var snapshot: NodeSnapshot?
         /// The channels and the ledger, read again after a `.channel` event.
         var payments: PaymentsSnapshot?
+        /// The offer cache, the providers and the policy, read again after an `.offer` event.
+        var market: MarketSnapshot?
+        /// The answer to the operator's last `:find`.
+        var found: FindResult?
         var events: [NodeEvent] = []
         var notices: [(String, FlashLine.Level)] = []
         /// nil: no news; `.some(nil)`: the import ended; `.some(p)`: it is at `p`.
@@ -31,6 +35,7 @@ final class ConsoleMailbox: Sendable {
         var delivery = Delivery()
         var wakePending = false
         var lastSnapshot: NodeSnapshot?
+        var lastMarket: MarketSnapshot?
     }
 
     init(wake: @escaping @Sendable () -> Void) { self.wake = wake }
@@ -48,6 +53,21 @@ final class ConsoleMailbox: Sendable {
 
     /// Posts the channels and the ledger as just read.
     func post(_ payments: PaymentsSnapshot) { state.withLock { $0.delivery.payments = payments }; signal() }
+
+    /// Posts the market as just read; wakes the UI only when it differs from the last one
+    /// (a view that shows stays as it is when a poll finds nothing new).
+    func post(_ market: MarketSnapshot) {
+        let changed = state.withLock { s -> Bool in
+            guard s.lastMarket != market else { return false }
+            s.lastMarket = market
+            s.delivery.market = market
+            return true
+        }
+        if changed { signal() }
+    }
+
+    /// Posts what a `:find` found.
+    func post(found: FindResult) { state.withLock { $0.delivery.found = found }; signal() }
 
     func post(_ event: NodeEvent) { state.withLock { $0.delivery.events.append(event) }; signal() }
     func notice(_ text: String, _ level: FlashLine.Level) { state.withLock { $0.delivery.notices.append((text, level)) }; signal() }

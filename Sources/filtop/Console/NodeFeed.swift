@@ -4,8 +4,10 @@ import NodeKit
 /// Keeps the mailbox supplied from a `NodeControl`, off the UI thread: polls status and
 /// register peers every `interval` (and the pieces when the node's content revision
 /// moved), streams the node's events, reads the channels and the ledger again when the
-/// journal says a channel changed (never on a timer), and runs operator commands
-/// (imports, payments) and reports their outcome.
+/// journal says a channel changed (never on a timer), reads the gateway's offer cache and
+/// providers when the journal says an offer or a listing changed (and every poll while a
+/// market view shows), and runs operator commands (imports, payments, listings, finds,
+/// publishes) and reports their outcome.
 struct NodeFeed: Sendable {
     let control: NodeControl
     let mailbox: ConsoleMailbox
@@ -17,23 +19,32 @@ struct NodeFeed: Sendable {
     /// keeps only the newest).
     private let paymentRequests: AsyncStream<Void>
     private let paymentRequest: AsyncStream<Void>.Continuation
+    /// Requests to read the offer cache, the providers and the policy again; a burst of
+    /// them costs one read.
+    private let marketRequests: AsyncStream<Void>
+    private let marketRequest: AsyncStream<Void>.Continuation
+    /// Whether the Offers or Providers view shows: the poll then reads the market too.
+    private let marketWatched = Locked(false)
 
     init(control: NodeControl, mailbox: ConsoleMailbox, interval: TimeInterval) {
         self.control = control
         self.mailbox = mailbox
         self.interval = interval
         (paymentRequests, paymentRequest) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        (marketRequests, marketRequest) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Starts polling and streaming, and reads the channels once; cancel the task to
-    /// stop. Call once per feed.
+    /// Starts polling and streaming, and reads the channels and the market once; cancel
+    /// the task to stop. Call once per feed.
     func start() -> Task<Void, Never> {
         requestPayments()
+        requestMarket()
         return Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while !Task.isCancelled {
                         await refresh()
+                        if marketWatched.withLock({ $0 }) { requestMarket() }
                         try? await Task.sleep(for: .seconds(interval))
                     }
                 }
@@ -41,11 +52,15 @@ struct NodeFeed: Sendable {
                     for await event in await control.events(after: 0) {
                         if Task.isCancelled { break }
                         if event.kind == .channel { requestPayments() }
+                        if event.kind == .offer { requestMarket() }
                         mailbox.post(event)
                     }
                 }
                 group.addTask {
                     for await _ in paymentRequests { await refreshPayments() }
+                }
+                group.addTask {
+                    for await _ in marketRequests { await refreshMarket() }
                 }
             }
         }
@@ -54,6 +69,14 @@ struct NodeFeed: Sendable {
     /// Asks the running feed to read the channels and the ledger again (the Channels
     /// view opened); returns at once.
     func requestPayments() { paymentRequest.yield() }
+
+    /// Asks the running feed to read the offer cache, the providers and the policy again
+    /// (a market view opened); returns at once.
+    func requestMarket() { marketRequest.yield() }
+
+    /// Whether a market view shows: while it does, every poll reads the market too, so
+    /// reputations and round trips move without an event.
+    func watchMarket(_ shown: Bool) { marketWatched.withLock { $0 = shown } }
 
     /// Fetches everything once and posts it.
     func refresh() async {
@@ -81,6 +104,22 @@ struct NodeFeed: Sendable {
             payments.ledgerError = "\(error)"
         }
         mailbox.post(payments)
+    }
+
+    /// Reads the gateway's offer cache (the newest `MarketSnapshot.offerLimit` rows), its
+    /// providers' standings and its policy once and posts them. A node without the
+    /// gateway role is posted as such, in its own words, not as an error.
+    func refreshMarket() async {
+        var market = MarketSnapshot()
+        do {
+            market.offers = try await control.cachedOffers(OfferQuery(limit: MarketSnapshot.offerLimit))
+            market.standings = try await control.providerStandings()
+            market.policy = try await control.gatewayPolicy()
+        } catch {
+            market = MarketSnapshot()
+            if let why = MarketSnapshot.missingRole(error) { market.notGateway = why } else { market.error = "\(error)" }
+        }
+        mailbox.post(market)
     }
 
     /// The node's pieces at `revision`: the last list when the revision has not moved.
@@ -124,6 +163,48 @@ struct NodeFeed: Sendable {
                 mailbox.notice(command.done(try await command.perform(on: control)), .info)
             } catch {
                 mailbox.notice(command.failed(error), .error)
+            }
+        }
+    }
+
+    /// Runs a confirmed allow, block or unlist, flashes its outcome, and reads the market
+    /// again at once: a blocked provider's rows leave the Offers view without waiting for
+    /// the journal or the poll.
+    @discardableResult
+    func run(_ change: ListingChange) -> Task<Void, Never> {
+        Task {
+            do {
+                mailbox.notice(change.done(try await change.perform(on: control)), .info)
+            } catch {
+                mailbox.notice(change.failed(error), .error)
+            }
+            await refreshMarket()
+        }
+    }
+
+    /// Pays for and runs a find-offers request (`:find`): posts what was found, or flashes
+    /// why nothing could be asked.
+    @discardableResult
+    func find(_ pieceCID: PieceCID, gateway: NodeID?) -> Task<Void, Never> {
+        Task {
+            do {
+                mailbox.post(found: try await control.findOffers(pieceCID, gateway: gateway))
+            } catch {
+                mailbox.notice("find of \(ConsoleFormat.shortID(pieceCID.description, 24)) failed: \(error)", .error)
+            }
+        }
+    }
+
+    /// Signs and publishes this node's offers (`:publish`) and flashes how many gateways
+    /// acknowledged them.
+    @discardableResult
+    func publish(to gateways: [NodeID]) -> Task<Void, Never> {
+        Task {
+            do {
+                let summary = PublicationSummary(try await control.publish(to: gateways))
+                mailbox.notice(summary.line, summary.level)
+            } catch {
+                mailbox.notice("publish failed: \(error)", .error)
             }
         }
     }

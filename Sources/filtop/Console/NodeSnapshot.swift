@@ -8,6 +8,9 @@ struct NodeSnapshot: Sendable, Equatable {
     /// The channels and the ledger, delivered apart from the polled fields above (after
     /// journal events) and kept across polls by the console.
     var payments: PaymentsSnapshot?
+    /// The gateway's offer cache and providers, delivered apart from the polled fields
+    /// (on journal events and when a market view shows) and kept across polls.
+    var market: MarketSnapshot?
     /// The last error talking to the node, if the last poll failed.
     var error: String?
 }

@@ -1,3 +1,4 @@
+import NodeKit
 import TermUI
 
 /// One tab of the console. A view draws only from the latest `NodeSnapshot` (or the log),
@@ -31,3 +32,10 @@ extension ConsoleView {
 
 /// The actions of a view that shows a sortable, filterable table with details on Enter.
 let tableViewActions: Set<KeyAction> = [.up, .down, .top, .bottom, .pageUp, .pageDown, .left, .right, .sortReverse, .filter, .select]
+
+/// A view whose rows belong to providers (Offers, Providers): `a`, `b` and `u` allow,
+/// block and unlist the selected row's provider.
+protocol ProviderRowsView: ConsoleView {
+    /// The provider of the selected row, if a row is selected.
+    var selectedProvider: NodeID? { get }
+}
