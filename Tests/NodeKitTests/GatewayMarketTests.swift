@@ -215,6 +215,38 @@ struct GatewayMarketTests {
         }
     }
 
+    @Test func anOperatorsBlockListAppliesToWhatItFindsEverywhere() async throws {
+        try await Self.builder.run { market in
+            let p1 = try #require(market.member("provider-01"))
+            // The default run's operator: a node that is client and gateway at once.
+            let dir = DataDirectory(path: market.scratch + "/operator")
+            try dir.create()
+            var config = NodeConfig()
+            config.node.listen = "\(InMemoryTransport.host):0"
+            config.node.roles = ["client", "gateway"]
+            config.register.address = try #require(market.devnet.registerAddress).description
+            config.register.nodeID = market.devnet.registerID.description
+            let node = try Node(directory: dir, identity: KeyPair(), config: config, clock: market.clock, transport: market.transport)
+            try await node.start()
+            _ = try await market.devnet.fund([node.context.nodeID])
+            await market.devnet.welcome(node)
+            let me = node.context.nodeID
+            let piece = try Self.pieces(p1)[0]
+            let before = try await node.control.findOffers(piece, gateway: nil)
+            #expect(before.offers.count == 1)
+            // Its own gateway is asked too, in process and for free.
+            #expect(before.answers.contains { $0.gateway == me && $0.offers == 1 && $0.paid == .zero })
+            #expect(before.answers.count == 3)
+            _ = try await node.control.setListing(.blocked, for: p1.node.context.nodeID)
+            let after = try await node.control.findOffers(piece, gateway: nil)
+            #expect(after.offers.isEmpty)
+            // The other gateways still returned it: the operator's block list left it out.
+            #expect(after.answers.contains { $0.gateway != me && $0.offers == 1 })
+            #expect(try await node.control.findOffers(piece, gateway: me).offers.isEmpty)
+            await node.stop()
+        }
+    }
+
     @Test func allowBeatsLowReputation() async throws {
         try await Self.builder.run { market in
             let g1 = try #require(market.member("gateway-01")), p1 = try #require(market.member("provider-01"))

@@ -6,7 +6,10 @@ import Foundation
 ///
 /// Gateways used: the one named, or every gateway of the register whose reputation here
 /// is above zero (establishment gives +1000; the notes' client stops using a gateway at 0
-/// or below). A forged or mis-proved offer is dropped and costs the gateway reputation.
+/// or below) — and this node's own gateway when it has that role, asked in process and
+/// free. A forged or mis-proved offer is dropped and costs the gateway reputation. When
+/// the node is a gateway, its block list applies to what it finds too: an operator who
+/// blocked a provider never sees its offers, whichever gateway returns them.
 ///
 /// Payment: the client pays ahead on lane `discoveryLane` — the search fee plus the
 /// offers fee, less the credit the gateway reported last — so one voucher pays a request
@@ -21,14 +24,16 @@ public final class OfferFinder: Sendable {
     private let payments: Payments
     private let reputation: ReputationBook
     private let register: RegisterStore
+    private let localGateway: GatewayService?
     /// Per gateway: its fee schedule and the client's credit there, from its last answer
     /// (bounded by the register's gateways).
     private let known = Locked<[NodeID: (fees: DiscoveryFees, credit: TokenAmount)]>([:])
 
-    init(context: NodeContext, payments: Payments, reputation: ReputationBook) {
+    init(context: NodeContext, payments: Payments, reputation: ReputationBook, localGateway: GatewayService?) {
         self.context = context
         self.payments = payments
         self.reputation = reputation
+        self.localGateway = localGateway
         register = RegisterStore(database: context.blockstore.database, table: .localCopy)
     }
 
@@ -45,12 +50,16 @@ public final class OfferFinder: Sendable {
         let now = context.clock.unixSeconds
         let gateways = try await register.list(role: .gateway, now: now).filter { $0.nodeID != context.nodeID }
         let chosen: [NodeRecord]
-        if let gateway {
+        let askSelf = localGateway != nil && (gateway == nil || gateway == context.nodeID)
+        if let gateway, gateway != context.nodeID {
             guard let record = gateways.first(where: { $0.nodeID == gateway }) else { throw MarketError.unknownGateway(gateway) }
             chosen = [record]
+        } else if gateway != nil {
+            guard askSelf else { throw MarketError.unknownGateway(context.nodeID) }
+            chosen = []
         } else {
             chosen = gateways.filter { reputation.score(.gatewayByClient, $0.nodeID) > 0 }
-            guard !chosen.isEmpty else {
+            guard !chosen.isEmpty || askSelf else {
                 throw MarketError.noGateway(gateways.isEmpty
                     ? "the register lists no gateway; check 'filtop node peers'"
                     : "none of the \(gateways.count) gateways has a reputation above 0 here (not yet established, or distrusted); wait for establishment or name one with --gateway")
@@ -59,6 +68,7 @@ public final class OfferFinder: Sendable {
         let answers = await withTaskGroup(of: (GatewayAnswer, [FoundOffer]).self) { group in
             var running = 0
             var all: [(GatewayAnswer, [FoundOffer])] = []
+            if askSelf { group.addTask { await self.askSelf(for: pieceCID) } }
             for record in chosen {
                 if running == 8, let done = await group.next() { all.append(done); running -= 1 }
                 group.addTask { await self.ask(record, for: pieceCID) }
@@ -68,12 +78,41 @@ public final class OfferFinder: Sendable {
             return all
         }
         var seen = Set<[UInt8]>()
+        let blocked = localGateway?.listings
         let offers = answers.flatMap(\.1)
+            .filter { blocked?.listing($0.offer.providerID) != .blocked }
             .sorted { ($0.offer.terms.pricePerByte, $0.offer.terms.latencyMillis) < ($1.offer.terms.pricePerByte, $1.offer.terms.latencyMillis) }
             .filter { seen.insert($0.offer.signature.bytes).inserted }
         let paid = answers.reduce(TokenAmount.zero) { (try? $0.adding($1.0.paid)) ?? .max }
         context.note(.info, .offer, "client: found \(offers.count) verified offers for \(pieceCID) at \(answers.count) gateways (paid \(paid))")
         return FindResult(pieceCID: pieceCID, offers: offers, answers: answers.map(\.0).sorted { $0.gateway.description < $1.gateway.description })
+    }
+
+    /// This node's own gateway's part: its cache, in process, unpaid — and still verified.
+    private func askSelf(for pieceCID: PieceCID) async -> (GatewayAnswer, [FoundOffer]) {
+        guard let gateway = localGateway else { return (GatewayAnswer(gateway: context.nodeID, offers: 0, rejected: [], paid: .zero, error: nil), []) }
+        do {
+            let (good, rejected) = verified(try await gateway.lookup(pieceCID), for: pieceCID, from: context.nodeID)
+            return (GatewayAnswer(gateway: context.nodeID, offers: good.count, rejected: rejected, paid: .zero, error: nil), good)
+        } catch {
+            return (GatewayAnswer(gateway: context.nodeID, offers: 0, rejected: [], paid: .zero, error: "\(error)"), [])
+        }
+    }
+
+    /// The offers of `offers` that verify for `pieceCID` now, and a line per one that does not.
+    private func verified(_ offers: [SubOffer], for pieceCID: PieceCID, from gateway: NodeID) -> ([FoundOffer], [String]) {
+        var good: [FoundOffer] = []
+        var rejected: [String] = []
+        let now = context.clock.unixSeconds
+        for offer in offers {
+            do {
+                try offer.verify(covering: pieceCID, at: now)
+                good.append(FoundOffer(offer: offer, gateway: gateway))
+            } catch {
+                rejected.append("offer of \(offer.providerID.short): \(error)")
+            }
+        }
+        return (good, rejected)
     }
 
     /// One gateway's part: pay, ask, verify; reputation moves on the outcome.
@@ -106,19 +145,9 @@ public final class OfferFinder: Sendable {
                 guard answer.required == .zero else { throw MarketError.paymentRequired(price: answer.required) }
             }
             known.withLock { $0[gateway] = (answer.fees, answer.credit) }
-            var good: [FoundOffer] = []
-            var rejected: [String] = []
-            let now = context.clock.unixSeconds
-            for offer in answer.offers {
-                do {
-                    try offer.verify(covering: pieceCID, at: now)
-                    good.append(FoundOffer(offer: offer, gateway: gateway))
-                } catch {
-                    rejected.append("offer of \(offer.providerID.short): \(error)")
-                    reputation.record(.invalidOffer, for: gateway)
-                }
-            }
+            let (good, rejected) = verified(answer.offers, for: pieceCID, from: gateway)
             if !rejected.isEmpty {
+                reputation.record(.invalidOffer, for: gateway, times: Int64(rejected.count))
                 context.note(.warning, .offer, "client: dropped \(rejected.count) offers from gateway \(gateway.short) that failed verification")
             }
             reputation.record(good.isEmpty ? .noOffers : .offersReturned, for: gateway)

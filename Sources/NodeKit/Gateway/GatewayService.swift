@@ -194,8 +194,7 @@ public final class GatewayService: Sendable {
         // On this thread: a lookup takes tens of microseconds, less than the thread hops
         // of an async read; reader connections are only ever held for one such read, so
         // waiting for one is short.
-        let found = try cache.subOffersNow(for: request.pieceCID, now: context.clock.unixSeconds, limit: FindOffersAnswer.maxOffers * 2)
-        let kept = Array(found.lazy.filter { self.keeps($0.providerID) }.prefix(FindOffersAnswer.maxOffers))
+        let kept = kept(try cache.subOffersNow(for: request.pieceCID, now: context.clock.unixSeconds, limit: FindOffersAnswer.maxOffers * 2))
         guard !kept.isEmpty else {
             activity.answered(offers: 0)
             return FindOffersAnswer(offers: [], charged: fees.search, credit: afterSearch.credit, owed: afterSearch.owed, required: .zero, fees: fees)
@@ -208,6 +207,17 @@ public final class GatewayService: Sendable {
         activity.answered(offers: kept.count)
         return FindOffersAnswer(
             offers: kept, charged: (try? fees.search.adding(fees.offers)) ?? .max, credit: b.credit, owed: b.owed, required: .zero, fees: fees)
+    }
+
+    /// The offers of `found` whose providers this gateway keeps, at most `FindOffersAnswer.maxOffers`.
+    func kept(_ found: [SubOffer]) -> [SubOffer] {
+        Array(found.lazy.filter { self.keeps($0.providerID) }.prefix(FindOffersAnswer.maxOffers))
+    }
+
+    /// What this gateway would answer for `pieceCID`, without charging anyone: its own
+    /// node's client asks it this way.
+    func lookup(_ pieceCID: PieceCID) async throws -> [SubOffer] {
+        kept(try await cache.subOffers(for: pieceCID, now: context.clock.unixSeconds, limit: FindOffersAnswer.maxOffers * 2))
     }
 
     /// Notes what discovery did since the last call (the market calls it periodically).

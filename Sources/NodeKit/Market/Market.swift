@@ -25,7 +25,7 @@ public final class Market: NodeService {
         let roles = context.roles
         gateway = roles.contains(.gateway) ? try GatewayService(context: context, reputation: reputation, inbox: payments.inbox) : nil
         publisher = roles.contains(.provider) ? OfferPublisher(context: context, localGateway: gateway) : nil
-        finder = roles.contains(.client) ? OfferFinder(context: context, payments: payments, reputation: reputation) : nil
+        finder = roles.contains(.client) ? OfferFinder(context: context, payments: payments, reputation: reputation, localGateway: gateway) : nil
     }
 
     /// The establishments the register sync runs for this node's roles.
