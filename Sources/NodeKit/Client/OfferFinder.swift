@@ -78,9 +78,7 @@ public final class OfferFinder: Sendable {
             return all
         }
         var seen = Set<[UInt8]>()
-        let blocked = localGateway?.listings
         let offers = answers.flatMap(\.1)
-            .filter { blocked?.listing($0.offer.providerID) != .blocked }
             .sorted { ($0.offer.terms.pricePerByte, $0.offer.terms.latencyMillis) < ($1.offer.terms.pricePerByte, $1.offer.terms.latencyMillis) }
             .filter { seen.insert($0.offer.signature.bytes).inserted }
         let paid = answers.reduce(TokenAmount.zero) { (try? $0.adding($1.0.paid)) ?? .max }
@@ -92,27 +90,34 @@ public final class OfferFinder: Sendable {
     private func askSelf(for pieceCID: PieceCID) async -> (GatewayAnswer, [FoundOffer]) {
         guard let gateway = localGateway else { return (GatewayAnswer(gateway: context.nodeID, offers: 0, rejected: [], paid: .zero, error: nil), []) }
         do {
-            let (good, rejected) = verified(try await gateway.lookup(pieceCID), for: pieceCID, from: context.nodeID)
-            return (GatewayAnswer(gateway: context.nodeID, offers: good.count, rejected: rejected, paid: .zero, error: nil), good)
+            let (good, rejected, blocked) = verified(try await gateway.lookup(pieceCID), for: pieceCID, from: context.nodeID)
+            return (GatewayAnswer(gateway: context.nodeID, offers: good.count, rejected: rejected + blocked, paid: .zero, error: nil), good)
         } catch {
             return (GatewayAnswer(gateway: context.nodeID, offers: 0, rejected: [], paid: .zero, error: "\(error)"), [])
         }
     }
 
-    /// The offers of `offers` that verify for `pieceCID` now, and a line per one that does not.
-    private func verified(_ offers: [SubOffer], for pieceCID: PieceCID, from gateway: NodeID) -> ([FoundOffer], [String]) {
+    /// The offers of `offers` that verify for `pieceCID` now, and a line per one that does
+    /// not; then the good ones of providers this node blocked (as a gateway) are left out,
+    /// with a line each too.
+    private func verified(_ offers: [SubOffer], for pieceCID: PieceCID, from gateway: NodeID) -> (good: [FoundOffer], rejected: [String], blocked: [String]) {
         var good: [FoundOffer] = []
         var rejected: [String] = []
+        var blocked: [String] = []
         let now = context.clock.unixSeconds
         for offer in offers {
             do {
                 try offer.verify(covering: pieceCID, at: now)
-                good.append(FoundOffer(offer: offer, gateway: gateway))
+                if localGateway?.listings.listing(offer.providerID) == .blocked {
+                    blocked.append("offer of \(offer.providerID.short): left out, the provider is on this node's block list")
+                } else {
+                    good.append(FoundOffer(offer: offer, gateway: gateway))
+                }
             } catch {
                 rejected.append("offer of \(offer.providerID.short): \(error)")
             }
         }
-        return (good, rejected)
+        return (good, rejected, blocked)
     }
 
     /// One gateway's part: pay, ask, verify; reputation moves on the outcome.
@@ -145,13 +150,14 @@ public final class OfferFinder: Sendable {
                 guard answer.required == .zero else { throw MarketError.paymentRequired(price: answer.required) }
             }
             known.withLock { $0[gateway] = (answer.fees, answer.credit) }
-            let (good, rejected) = verified(answer.offers, for: pieceCID, from: gateway)
+            let (good, rejected, blocked) = verified(answer.offers, for: pieceCID, from: gateway)
             if !rejected.isEmpty {
                 reputation.record(.invalidOffer, for: gateway, times: Int64(rejected.count))
                 context.note(.warning, .offer, "client: dropped \(rejected.count) offers from gateway \(gateway.short) that failed verification")
             }
-            reputation.record(good.isEmpty ? .noOffers : .offersReturned, for: gateway)
-            return (GatewayAnswer(gateway: gateway, offers: good.count, rejected: rejected, paid: paid, error: nil), good)
+            // The gateway returned good offers even when this node's block list leaves them out.
+            reputation.record(good.isEmpty && blocked.isEmpty ? .noOffers : .offersReturned, for: gateway)
+            return (GatewayAnswer(gateway: gateway, offers: good.count, rejected: rejected + blocked, paid: paid, error: nil), good)
         } catch {
             if let e = error as? NetworkError, case .timedOut = e { reputation.record(.noResponse, for: gateway) }
             return (GatewayAnswer(gateway: gateway, offers: 0, rejected: [], paid: paid, error: "\(error)"), [])

@@ -206,7 +206,8 @@ public struct FoundOffer: Sendable, Equatable {
 public struct GatewayAnswer: Sendable, Equatable {
     public var gateway: NodeID
     public var offers: Int
-    /// One line per dropped offer: which check it failed.
+    /// One line per dropped offer: which check it failed, or that this node's block list
+    /// left it out.
     public var rejected: [String]
     public var paid: TokenAmount
     public var error: String?

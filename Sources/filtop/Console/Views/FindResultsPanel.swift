@@ -64,7 +64,7 @@ struct FindResultsPanel: Equatable {
         let answerRows = min(answers.count + 1, max(2, room - min(tableNeed, room / 2)))
         let tableRect = Rect(x: inner.x + 1, y: inner.y + 2, width: inner.width - 2, height: inner.height - 3 - answerRows)
         if result.offers.isEmpty {
-            buffer.write("No verified offers: no gateway returned one that checked out.", x: tableRect.x, y: tableRect.y,
+            buffer.write("No verified offers: none checked out, or this node's block list left them out (see each gateway's lines).", x: tableRect.x, y: tableRect.y,
                          style: context.theme[.muted], clip: inner)
         } else if tableRect.height > 1 {
             var table = self.table
