@@ -82,7 +82,14 @@ private final class InMemorySession: PeerSession {
         transport.delivered.withLock { $0 += 1 }
         let clock = transport.clock
         let caller = self.caller
-        if let immediate = endpoint.immediate?(request, caller) { return try Self.roundTrip(immediate) }
+        // An immediate handler may block its thread (a session's event loop in the real
+        // transport): it runs on a thread of its own here too, not on the task pool.
+        if let immediate = endpoint.immediate {
+            let answer = await withCheckedContinuation { (c: CheckedContinuation<Envelope?, Never>) in
+                DispatchQueue.global().async { c.resume(returning: immediate(request, caller)) }
+            }
+            if let answer { return try Self.roundTrip(answer) }
+        }
         let answer: Envelope? = await withTaskGroup(of: Envelope?.self) { group in
             group.addTask { await endpoint.handler(request, caller) }
             group.addTask {

@@ -351,3 +351,48 @@ struct ClientVerificationTests {
         }
     }
 }
+
+struct PublisherBackoffTests {
+    @Test func aGatewayThatRefusesIsAskedAgainAfterABackoffThatDoubles() async throws {
+        try await GatewayMarketTests.builder.run { market in
+            let g1 = try #require(market.member("gateway-01")), p1 = try #require(market.member("provider-01"))
+            let clock = try #require(market.manualClock)
+            let publisher = try #require(p1.node.market.publisher)
+            _ = try await g1.node.control.setListing(.blocked, for: p1.node.context.nodeID)
+            // A new ask: every gateway needs the new offers; g1 refuses them.
+            var ask = try await publisher.ask()
+            ask.pricePerByte = TokenAmount(unchecked: 500)
+            _ = try await publisher.setAsk(ask)
+            // The provider's own loop may make an attempt when the clock moves: count the
+            // attempts g1 saw (one refusal each), after this test's own call.
+            let refusal = "refused offer from \(p1.node.context.nodeID.short)"
+            func attempts() async throws -> Int {
+                _ = try await publisher.publishPending()
+                return g1.node.journal.events(after: 0).filter { $0.message.contains(refusal) }.count
+            }
+            #expect(try await attempts() == 1)
+            #expect(try await attempts() == 1)    // not again before a minute
+            clock.advance(by: .seconds(61))
+            #expect(try await attempts() == 2)
+            clock.advance(by: .seconds(61))
+            #expect(try await attempts() == 2)    // now it waits two minutes
+            clock.advance(by: .seconds(60))
+            #expect(try await attempts() == 3)
+            // Unblocked, it acknowledges at the next try and is not asked again.
+            _ = try await g1.node.control.setListing(.unlisted, for: p1.node.context.nodeID)
+            clock.advance(by: .seconds(241))
+            #expect(try await attempts() == 3)
+            #expect(try await publisher.publications().contains { $0.gateway == g1.node.context.nodeID && $0.terms.pricePerByte == ask.pricePerByte && $0.acknowledgedAt != nil })
+            clock.advance(by: .seconds(3600))
+            #expect(try await attempts() == 3)
+        }
+    }
+
+    @Test func aGatewayThatKeepsRefusingIsAskedLessAndLessOften() {
+        #expect(OfferPublisher.backoff(after: 1) == 60)
+        #expect(OfferPublisher.backoff(after: 2) == 120)
+        #expect(OfferPublisher.backoff(after: 3) == 240)
+        #expect(OfferPublisher.backoff(after: 7) == 3600)
+        #expect(OfferPublisher.backoff(after: 1000) == 3600)
+    }
+}

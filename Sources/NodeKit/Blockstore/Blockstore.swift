@@ -140,6 +140,12 @@ public final class Blockstore: Sendable {
         database.releaseMemory()
     }
 
+    /// The Piece CIDs of every piece, as text — for async callers (the work runs on the
+    /// database's queue, never blocking a thread of Swift's cooperative pool).
+    public func pieceCIDs() async throws -> [String] {
+        try await database.read { db in try String.fetchAll(db, sql: "SELECT piece_cid FROM piece ORDER BY piece_cid") }
+    }
+
     /// The piece with this Piece CID, if imported.
     public func piece(_ pieceCID: String) throws -> PieceRecord? {
         try database.read { db in

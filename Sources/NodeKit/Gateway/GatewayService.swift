@@ -172,34 +172,54 @@ public final class GatewayService: Sendable {
 
     // MARK: Discovery
 
-    /// Answers a find-offers request: credits the voucher it carries, then `respond`s.
+    /// Answers a find-offers request: credits the voucher it carries, charges the search
+    /// fee (or answers `required` without looking), and returns the live sub-offers of
+    /// kept providers, charging the offers fee when there are any.
     public func answer(_ request: FindOffers, from client: PublicKey) async throws -> FindOffersAnswer {
         if let voucher = request.voucher {
             let delta = try await inbox.add(voucher, payer: client)
             accounts.pay(client.nodeID, delta)
         }
-        return try respond(to: request, from: client)
+        return try await charged(request, from: client) {
+            try await cache.subOffers(for: request.pieceCID, now: context.clock.unixSeconds, limit: FindOffersAnswer.maxOffers * 2)
+        }
     }
 
-    /// Charges the search fee from the client's credit (or answers `required` without
-    /// looking), and returns the live sub-offers of kept providers, charging the offers
-    /// fee when there are any. Never waits: the lookup reads SQLite on this thread.
+    /// `answer` for a request paid from credit, on the calling thread (a session's event
+    /// loop): the lookup reads SQLite there — tens of microseconds, less than the thread
+    /// hops of an async read. Never from a task of Swift's cooperative pool.
     func respond(to request: FindOffers, from client: PublicKey) throws -> FindOffersAnswer {
-        let id = client.nodeID
-        guard let afterSearch = accounts.charge(id, fees.search) else {
-            let b = accounts.balance(id)
-            activity.unpaid()
-            return FindOffersAnswer(offers: [], charged: .zero, credit: b.credit, owed: b.owed, required: b.shortfall(for: fees.search), fees: fees)
+        try charged(request, from: client) {
+            try cache.subOffersNow(for: request.pieceCID, now: context.clock.unixSeconds, limit: FindOffersAnswer.maxOffers * 2)
         }
-        // On this thread: a lookup takes tens of microseconds, less than the thread hops
-        // of an async read; reader connections are only ever held for one such read, so
-        // waiting for one is short.
-        let kept = kept(try cache.subOffersNow(for: request.pieceCID, now: context.clock.unixSeconds, limit: FindOffersAnswer.maxOffers * 2))
+    }
+
+    /// Charges the search fee, looks up with `lookup`, charges the offers fee when any
+    /// offer of a kept provider is returned.
+    private func charged(_ request: FindOffers, from client: PublicKey, lookup: () async throws -> [SubOffer]) async rethrows -> FindOffersAnswer {
+        guard let afterSearch = accounts.charge(client.nodeID, fees.search) else { return unpaid(client.nodeID) }
+        return found(kept(try await lookup()), client: client.nodeID, afterSearch: afterSearch)
+    }
+
+    private func charged(_ request: FindOffers, from client: PublicKey, lookup: () throws -> [SubOffer]) rethrows -> FindOffersAnswer {
+        guard let afterSearch = accounts.charge(client.nodeID, fees.search) else { return unpaid(client.nodeID) }
+        return found(kept(try lookup()), client: client.nodeID, afterSearch: afterSearch)
+    }
+
+    /// The `required` answer: what the client must pay before the search fee is covered.
+    private func unpaid(_ client: NodeID) -> FindOffersAnswer {
+        let b = accounts.balance(client)
+        activity.unpaid()
+        return FindOffersAnswer(offers: [], charged: .zero, credit: b.credit, owed: b.owed, required: b.shortfall(for: fees.search), fees: fees)
+    }
+
+    /// The answer once the search fee is charged: the offers fee too when there are offers.
+    private func found(_ kept: [SubOffer], client: NodeID, afterSearch: DiscoveryAccounts.Balance) -> FindOffersAnswer {
         guard !kept.isEmpty else {
             activity.answered(offers: 0)
             return FindOffersAnswer(offers: [], charged: fees.search, credit: afterSearch.credit, owed: afterSearch.owed, required: .zero, fees: fees)
         }
-        let b = accounts.chargeOwing(id, fees.offers)
+        let b = accounts.chargeOwing(client, fees.offers)
         let now = context.clock.now
         let providers = Set(kept.map(\.providerID))
         for provider in providers { reputation.record(.offerRequested, for: provider) }

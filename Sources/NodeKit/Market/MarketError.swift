@@ -43,7 +43,7 @@ public enum MarketError: Error, Equatable, Sendable, CustomStringConvertible {
             return "payment required: this gateway answers once paid \(price) more; send a voucher for it with the request"
         case .noGateway(let why): return "no gateway to ask: \(why)"
         case .unknownGateway(let id): return "\(id.short) is not a gateway in this node's copy of the register; see 'filtop node peers'"
-        case .nothingToOffer: return "this provider holds no pieces; import content first ('filtop content import FILE')"
+        case .nothingToOffer: return "this provider holds no pieces; import content first (':import PATH' in the console, 'filtop import FILE' from a shell)"
         case .invalidValue(let why): return why
         }
     }

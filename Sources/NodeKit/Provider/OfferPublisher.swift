@@ -7,10 +7,13 @@ import Foundation
 /// While the node runs it checks every `checkInterval`: it signs a new set when the
 /// pieces or the ask changed or the current offers are within a quarter of their life of
 /// expiring, and sends the current set to every gateway of the register that has not
-/// acknowledged all of it (a gateway that failed is retried after `retryAfter`).
+/// acknowledged all of it. A gateway that failed or refused is retried after `retryAfter`,
+/// then twice as long after each further failure, up to `maxRetryAfter` (a gateway that
+/// blocked this provider is not asked every minute forever).
 public final class OfferPublisher: Sendable {
     public static let checkInterval: Duration = .seconds(10)
     static let retryAfter: TimeInterval = 60
+    static let maxRetryAfter: TimeInterval = 3600
 
     private let context: NodeContext
     private let store: PublicationStore
@@ -18,7 +21,8 @@ public final class OfferPublisher: Sendable {
     /// This node's own gateway, when it has that role: offers reach it without a session.
     private let localGateway: GatewayService?
     private let serial = SerialWork()
-    private let failedAt = Locked<[NodeID: Date]>([:])
+    /// Per gateway of the register that last failed: when, and how many times in a row.
+    private let failures = Locked<[NodeID: (at: Date, count: Int)]>([:])
     private let loop = Locked<Task<Void, Never>?>(nil)
 
     init(context: NodeContext, localGateway: GatewayService?) {
@@ -75,16 +79,21 @@ public final class OfferPublisher: Sendable {
     @discardableResult
     public func publishPending() async throws -> [Publication] {
         try await serially {
-            guard try self.context.blockstore.totals().pieceCount > 0 else { return [] }
+            guard try await !self.context.blockstore.pieceCIDs().isEmpty else { return [] }
             let offers = try await self.currentOffers()
             let acknowledged = try await self.store.acknowledging(offers)
             let now = self.context.clock.now
-            let failed = self.failedAt.withLock { $0 }
+            let failed = self.failures.withLock { $0 }
             let targets = try await self.gatewayRecords([]).filter { target in
-                !acknowledged.contains(target.id) && (failed[target.id].map { now.timeIntervalSince($0) >= Self.retryAfter } ?? true)
+                !acknowledged.contains(target.id) && (failed[target.id].map { now.timeIntervalSince($0.at) >= Self.backoff(after: $0.count) } ?? true)
             }
             return try await self.send(offers, to: targets, force: false)
         }
+    }
+
+    /// How long to wait before asking again a gateway that failed `count` times in a row.
+    static func backoff(after count: Int) -> TimeInterval {
+        min(maxRetryAfter, retryAfter * pow(2, Double(max(0, min(count, 16) - 1))))
     }
 
     /// Runs `body` after every publication before it (they share the nonce and the tables).
@@ -120,10 +129,7 @@ public final class OfferPublisher: Sendable {
     /// The offers to publish now: the stored set, or a new one when the pieces or the
     /// ask changed or the set nears its expiry.
     private func currentOffers() async throws -> [CIDOffer] {
-        var pieces: [PieceCID] = []
-        try context.blockstore.forEachPiece { record in
-            if let cid = try? PieceCID(record.pieceCID) { pieces.append(cid) }
-        }
+        let pieces = try await context.blockstore.pieceCIDs().compactMap { try? PieceCID($0) }
         guard !pieces.isEmpty else { throw MarketError.nothingToOffer }
         let (ask, lastNonce) = try await store.ask()
         let stored = try await store.currentOffers()
@@ -199,12 +205,13 @@ public final class OfferPublisher: Sendable {
                 ack = nil
                 failure = "\(error)"
             }
-            failedAt.withLock { $0[target.id] = failure == nil ? nil : sentAt }
             try? await store.record(offer, gateway: target.id, sentAt: sentAt, acknowledgement: ack, error: failure)
             results.append(Publication(gateway: target.id, offerID: offer.id, pieceCount: offer.cidCount, terms: offer.terms, sentAt: sentAt,
                                        acknowledgedAt: ack.map { Date(timeIntervalSince1970: TimeInterval($0.received)) }, error: failure))
             if failure != nil, session == nil, target.address != nil { break }  // unreachable: the other offers would fail alike
         }
+        let failed = results.contains { $0.error != nil }
+        failures.withLock { table in table[target.id] = failed ? (sentAt, (table[target.id]?.count ?? 0) + 1) : nil }
         return results
     }
 }
