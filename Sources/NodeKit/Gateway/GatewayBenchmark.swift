@@ -31,8 +31,7 @@ public enum GatewayBenchmark {
     public static func prepare(_ directory: DataDirectory, cids: Int, progress: @Sendable (Int) -> Void = { _ in }) async throws -> (built: Bool, seconds: Double) {
         try directory.create()
         if !FileManager.default.fileExists(atPath: directory.keyPath) { try KeyFile.write(KeyPair(), to: directory.keyPath) }
-        let database = try NodeDatabase(path: directory.databasePath)
-        let cache = OfferCache(database: database)
+        let cache = OfferCache(database: try directory.openBlockstore().database)
         let now = UInt64(Date().timeIntervalSince1970)
         let held = try await cache.counts(now: now + lifetime / 2)
         if held.cids >= cids { return (false, 0) }
@@ -61,7 +60,7 @@ public enum GatewayBenchmark {
     /// Sub-offer lookups per second in `directory`'s cache on one thread, with no network:
     /// what the cache alone costs a find-offers answer.
     public static func lookups(_ directory: DataDirectory, cids: Int, seconds: Double) throws -> Double {
-        let cache = OfferCache(database: try NodeDatabase(path: directory.databasePath))
+        let cache = OfferCache(database: try directory.openBlockstore().database)
         let now = UInt64(Date().timeIntervalSince1970)
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         var done = 0
