@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import NodeKitTesting
 import Testing
 @testable import NodeKit
@@ -394,5 +395,31 @@ struct PublisherBackoffTests {
         #expect(OfferPublisher.backoff(after: 3) == 240)
         #expect(OfferPublisher.backoff(after: 7) == 3600)
         #expect(OfferPublisher.backoff(after: 1000) == 3600)
+    }
+}
+
+struct DiscoveryAccountsTests {
+    @Test func chargesComeFromCreditAndFreeRequestsOpenNoAccount() async throws {
+        let database = try NodeDatabase()
+        let accounts = try DiscoveryAccounts(database: database, clock: ManualClock())
+        let client = KeyPair().publicKey.nodeID
+        let one = TokenAmount(unchecked: 1), ninety = TokenAmount(unchecked: 90)
+        #expect(accounts.charge(client, one) == nil)                     // nothing paid: refused
+        #expect(accounts.charge(KeyPair().publicKey.nodeID, .zero) == .empty)
+        accounts.chargeOwing(KeyPair().publicKey.nodeID, .zero)
+        accounts.pay(client, TokenAmount(unchecked: 50))
+        #expect(accounts.charge(client, one)?.credit == TokenAmount(unchecked: 49))
+        let owing = accounts.chargeOwing(client, ninety)                  // offers found: owed past the credit
+        #expect(owing.owed == TokenAmount(unchecked: 41) && owing.credit == .zero)
+        #expect(accounts.charge(client, one) == nil)                     // owes: the next search waits for payment
+        #expect(accounts.charge(client, .zero) == nil)                   // even a free one
+        #expect(accounts.balance(client).shortfall(for: one) == TokenAmount(unchecked: 42))
+        accounts.pay(client, TokenAmount(unchecked: 42))
+        #expect(accounts.charge(client, one)?.credit == .zero)
+        // Only the paying client was stored, and comes back as it was.
+        try await accounts.flush()
+        #expect(try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM gateway_discovery_account") } == 1)
+        let reopened = try DiscoveryAccounts(database: database, clock: ManualClock())
+        #expect(reopened.balance(client) == accounts.balance(client))
     }
 }

@@ -133,8 +133,9 @@ import Testing
         func rows(_ pane: String, _ role: String) -> Int {
             pane.split(separator: "\n").filter { $0.contains("devnet") && $0.contains(" \(role) ") }.count
         }
-        pane = try session.waitFor("the devnet in Peers") { $0.contains("Peers · 12 peers") && rows($0, "gateway") == 8 && $0.contains(" ms ") }
-        #expect(rows(pane, "provider") == 3 && rows(pane, "ledger") == 1)
+        pane = try session.waitFor("the devnet in Peers") {
+            $0.contains("Peers · 12 peers") && rows($0, "gateway") == 8 && rows($0, "provider") == 3 && rows($0, "ledger") == 1 && $0.contains(" ms ")
+        }
         // The devnet's ledger funded the operator's account; no channel yet.
         try session.keys("4")
         pane = try session.waitFor("the Channels view") { $0.contains("Channels · 0 channels") && $0.contains("No payment channels yet") }

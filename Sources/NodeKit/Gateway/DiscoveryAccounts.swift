@@ -8,7 +8,8 @@ import GRDB
 /// yet paid (a client that paid only the search fee and got offers owes the offers fee
 /// until its next voucher). Accounts live in memory for the hot path and reach SQLite in
 /// `flush` (every second and at stop); only a client that paid with a valid voucher on a
-/// funded channel gets an account, so the table grows only with paying clients.
+/// funded channel gets an account (free requests open none), so the table grows only with
+/// paying clients.
 public final class DiscoveryAccounts: Sendable {
     public struct Balance: Sendable, Equatable {
         public var paid: TokenAmount
@@ -53,8 +54,13 @@ public final class DiscoveryAccounts: Sendable {
 
     /// Charges `amount` to `client` when its credit covers it (with what it owes);
     /// returns the new balance, or nil (nothing charged) when it does not.
+    /// A free charge (a fee configured as 0) opens no account: only paying clients have one.
     func charge(_ client: NodeID, _ amount: TokenAmount) -> Balance? {
-        balances.withLock { table -> Balance? in
+        guard amount > .zero else {
+            let b = balance(client)
+            return b.shortfall(for: .zero) == .zero ? b : nil  // still owes: pay that first
+        }
+        return balances.withLock { table -> Balance? in
             var b = table[client] ?? .empty
             guard b.shortfall(for: amount) == .zero else { return nil }
             b.charged = (try? b.charged.adding(amount)) ?? .max
@@ -70,7 +76,8 @@ public final class DiscoveryAccounts: Sendable {
     /// once offers were returned); what is not covered becomes `owed`.
     @discardableResult
     func chargeOwing(_ client: NodeID, _ amount: TokenAmount) -> Balance {
-        update(client) { $0.charged = (try? $0.charged.adding(amount)) ?? .max }
+        guard amount > .zero else { return balance(client) }
+        return update(client) { $0.charged = (try? $0.charged.adding(amount)) ?? .max }
     }
 
     private func update(_ client: NodeID, _ change: (inout Balance) -> Void) -> Balance {

@@ -6,45 +6,10 @@ import GRDB
 /// its index (a Piece CID's links, a provider's offers). Offers expired at `now` are left
 /// out, swept or not.
 extension OfferCache {
-    /// The find-offers hot path: one statement (so it needs no transaction around it),
-    /// columns read by position, the Merkle levels read in place — only a proof's
-    /// siblings are copied out of them.
+    /// The sub-offers for `pieceCID` on a connection of the node's pool (`CacheLookup`'s
+    /// statement and decoder).
     static func subOffers(for pieceCID: PieceCID, now: UInt64, limit: Int, _ db: Database) throws -> [SubOffer] {
-        guard limit > 0 else { return [] }
-        let statement = try db.cachedStatement(sql: """
-            SELECT c.leaf, o.leaf_count, o.price, o.expiry, o.latency, o.nonce, o.root, o.signature, p.public_key, t.levels
-            FROM gateway_offer_cid c CROSS JOIN gateway_offer o ON o.id = c.offer CROSS JOIN gateway_provider p ON p.id = o.provider
-            LEFT JOIN gateway_offer_tree t ON t.offer = o.id
-            WHERE c.commitment = ? AND \(OfferColumns.live)
-            ORDER BY o.price, o.id DESC LIMIT ?
-            """)
-        let rows = try Row.fetchCursor(statement, arguments: [Data(pieceCID.commitment), OfferColumns.now(now), limit])
-        var offers: [SubOffer] = []
-        while let row = try rows.next() {
-            let r = StoredRow(row, subject: "a cached offer")
-            let leafCount = try r.integer(at: 1, in: 1...Int64(OfferLimits.maxCIDsPerOffer))
-            let leaf = try r.integer(at: 0, in: 0...leafCount - 1)
-            let root = try r.bytes(at: 6, count: MerkleTree.nodeSize)
-            let proof: MerkleProof = try row.withUnsafeData(atIndex: 9) { data in
-                let levels = data ?? Data()
-                guard leafCount == 1 || levels.count == MerkleTree.flatLevelsByteCount(leafCount: Int(leafCount)) else {
-                    throw CorruptRowError(subject: r.subject, column: "levels", problem: "is \(levels.count) bytes for an offer of \(leafCount) Piece CIDs")
-                }
-                return try levels.withUnsafeBytes { levels in
-                    let at = Int(leaf) * MerkleTree.nodeSize
-                    let stored = leafCount == 1 ? root[...] : ArraySlice(levels[at..<at + MerkleTree.nodeSize])
-                    guard stored.elementsEqual(pieceCID.commitment) else {
-                        throw CorruptRowError(subject: r.subject, column: "leaf", problem: "holds \(leaf), where the offer has another Piece CID")
-                    }
-                    return MerkleTree.proof(at: Int(leaf), leafCount: Int(leafCount), flatLevels: levels)
-                }
-            }
-            let terms = OfferTerms(pricePerByte: try r.price(at: 2), expiry: try r.unsigned64(at: 3), latencyMillis: try r.unsigned64(at: 4),
-                                   nonce: try r.unsigned64(at: 5))
-            offers.append(SubOffer(provider: PublicKey(unchecked: try r.bytes(at: 8, count: PublicKey.byteCount)), pieceCID: pieceCID,
-                                   proof: proof, root: root, terms: terms, signature: Signature(unchecked: try r.bytes(at: 7, count: Signature.byteCount))))
-        }
-        return offers
+        try CacheLookup.subOffers(try db.cachedStatement(sql: CacheLookup.sql).sqliteStatement, for: pieceCID, now: now, limit: limit)
     }
 
     static func list(_ query: OfferQuery, now: UInt64, _ db: Database) throws -> [CachedOffer] {

@@ -36,6 +36,8 @@ public final class OfferCache: Sendable {
 
     let database: NodeDatabase
     private let arrivals: BatchedWrites<Arrival, Outcome>
+    /// The lookup's own connections, for a file database (an in-memory one has only the pool).
+    private let lookup: CacheLookup?
 
     /// One offer to store, as `store(_:source:receivedAt:)` was given it.
     private struct Arrival: Sendable {
@@ -46,6 +48,7 @@ public final class OfferCache: Sendable {
 
     public init(database: NodeDatabase) {
         self.database = database
+        lookup = database.path == ":memory:" ? nil : CacheLookup(path: database.path)
         arrivals = BatchedWrites(database: database, durable: false, label: "filtop.offer-cache") { db, arrivals in
             try arrivals.map { .success(try OfferCache.store($0.offer, source: $0.source, receivedAt: $0.receivedAt, db)) }
         }
@@ -71,12 +74,13 @@ public final class OfferCache: Sendable {
         try await database.read { db in try OfferCache.subOffers(for: pieceCID, now: now, limit: limit, db) }
     }
 
-    /// `subOffers(for:now:limit:)` on the calling thread, on a reader connection: for a
-    /// caller on a thread of its own (a request handler on its event loop), which it
-    /// blocks for the lookup. Not for tasks on Swift's cooperative pool, whose threads
-    /// must not wait for a reader connection (see `RegisterStore.list`).
+    /// `subOffers(for:now:limit:)` on the calling thread, on a connection of the cache's
+    /// own (no pool, no queue): for a caller on a thread of its own (a request handler on
+    /// its session's event loop), which it blocks for the lookup. Not for tasks on Swift's
+    /// cooperative pool.
     public func subOffersNow(for pieceCID: PieceCID, now: UInt64, limit: Int) throws -> [SubOffer] {
-        try database.readOneStatement { db in try OfferCache.subOffers(for: pieceCID, now: now, limit: limit, db) }
+        if let lookup { return try lookup.subOffers(for: pieceCID, now: now, limit: limit) }
+        return try database.readOneStatement { db in try OfferCache.subOffers(for: pieceCID, now: now, limit: limit, db) }
     }
 
     /// Drops every offer of `provider` (blocked, or gone); returns how many Piece CIDs

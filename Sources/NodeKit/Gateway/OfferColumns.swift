@@ -28,20 +28,7 @@ enum OfferColumns {
 extension StoredRow {
     /// A price stored by `OfferColumns.price`.
     func price(_ column: String) throws -> TokenAmount {
-        try price(Array(try blob(column, count: 16)), column)
-    }
-
-    /// `price(_:)` of the column at `index`.
-    func price(at index: Int) throws -> TokenAmount {
-        try price(try bytes(at: index, count: 16), "column \(index)")
-    }
-
-    /// `unsigned64(_:)` of the column at `index`.
-    func unsigned64(at index: Int) throws -> UInt64 {
-        UInt64(bitPattern: try integer(at: index, in: Int64.min...Int64.max))
-    }
-
-    private func price(_ bytes: [UInt8], _ column: String) throws -> TokenAmount {
+        let bytes = try blob(column, count: 16)
         var atto: UInt128 = 0
         for b in bytes { atto = atto << 8 | UInt128(b) }
         guard let amount = try? TokenAmount(attoFIL: atto) else {

@@ -65,20 +65,6 @@ struct StoredRow {
         return UInt64(bitPattern: i)
     }
 
-    /// A blob of exactly `count` bytes at `index`, copied out.
-    func bytes(at index: Int, count: Int) throws -> [UInt8] {
-        let v = value(at: index)
-        guard case .blob(let data) = v.storage, data.count == count else {
-            throw corrupt("column \(index)", "holds \(shown(v)) where a \(count)-byte blob was expected")
-        }
-        return Array(data)
-    }
-
-    /// A whole number in `range` at `index`.
-    func integer(at index: Int, in range: ClosedRange<Int64>) throws -> Int64 {
-        try integer(value(at: index), "column \(index)", in: range)
-    }
-
     /// `integer(_:)` of the column at `index`.
     func integer(at index: Int, maximum: Int64 = .max) throws -> Int64 {
         try integer(value(at: index), "column \(index)", in: 0...maximum)
