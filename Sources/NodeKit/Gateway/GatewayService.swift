@@ -231,7 +231,10 @@ public final class GatewayService: Sendable {
 
     /// The offers of `found` whose providers this gateway keeps, at most `FindOffersAnswer.maxOffers`.
     func kept(_ found: [SubOffer]) -> [SubOffer] {
-        Array(found.lazy.filter { self.keeps($0.providerID) }.prefix(FindOffersAnswer.maxOffers))
+        var kept: [SubOffer] = []
+        kept.reserveCapacity(min(found.count, FindOffersAnswer.maxOffers))
+        for offer in found where kept.count < FindOffersAnswer.maxOffers && keeps(offer.providerID) { kept.append(offer) }
+        return kept
     }
 
     /// What this gateway would answer for `pieceCID`, without charging anyone: its own
