@@ -142,11 +142,15 @@ public enum GatewayBenchmark {
                             state ^= state << 17
                             let piece = pieceCID(Int(state % UInt64(cids)))
                             let sent = ContinuousClock.now
-                            let answer = try await session.call(FindOffers(pieceCID: piece, voucher: nil), expecting: FindOffersAnswer.self)
+                            // The answer's type and offer count are checked, its sub-offers not
+                            // decoded: the client's verification is not what is measured here
+                            // (`filtop bench offers` measures it), and it would take the cores
+                            // the gateway shares with this client.
+                            let answer = try await session.request(.findOffers, body: FindOffers(pieceCID: piece, voucher: nil).body, timeout: .seconds(10))
                             let micros = (ContinuousClock.now - sent).seconds * 1_000_000
                             _ = histogram.record(UInt64(max(1, micros)))
                             done += 1
-                            if answer.offers.isEmpty || answer.required > .zero { misses += 1 }
+                            if answer.type != .findOffersAnswer || (answer.body.mapValue?["offers"]?.arrayValue?.count ?? 0) == 0 { misses += 1 }
                         }
                         return (done, misses, histogram)
                     }
