@@ -17,7 +17,7 @@ enum ControlFixtures {
 
     static let peers = ControlPeers(configured: true, total: 2, peers: [
         PeerRecord(nodeID: "fidgateway", roles: [.gateway], address: "127.0.0.1:9", region: "eu", updatedAt: time,
-                   rttMicros: 420, lastSeen: time, lastError: nil),
+                   rttMicros: 420, lastSeen: time, lastError: nil, reputation: -120),
         PeerRecord(nodeID: "fidprovider", roles: [.provider], address: "127.0.0.1:10", region: "us", updatedAt: time,
                    rttMicros: nil, lastSeen: nil, lastError: "connection refused"),
     ])

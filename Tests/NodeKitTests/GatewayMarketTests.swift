@@ -88,6 +88,14 @@ struct GatewayMarketTests {
             #expect(client.node.market.reputation.score(.gatewayByClient, g1.node.context.nodeID) == 1000 + 50 + 50 - 10)
             // The gateways' reputation of the provider moved by +3 per request answered with its offer.
             #expect(g1.node.market.reputation.score(.providerByGateway, p1.node.context.nodeID) == 1000 + 3 + 3)
+            // Both are shown with the register's peers: the client's score of each gateway,
+            // the gateway's of each provider (with the round trip it measured).
+            let seenByClient = try await client.node.control.registerPeers().records
+            #expect(seenByClient.first { $0.nodeID == g1.node.context.nodeID.description }?.reputation == 1090)
+            #expect(seenByClient.first { $0.nodeID == p1.node.context.nodeID.description }?.reputation == nil)
+            let seenByGateway = try await g1.node.control.registerPeers().records
+            let provider = try #require(seenByGateway.first { $0.nodeID == p1.node.context.nodeID.description })
+            #expect(provider.reputation == 1006 && provider.rttMicros != nil)
         }
     }
 

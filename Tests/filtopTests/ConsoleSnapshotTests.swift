@@ -74,7 +74,8 @@ import Testing
         let clock = ManualTimeSource(FixedNodeControl.started)
         let records = (0..<5).map { i in
             PeerRecord(nodeID: "fidpeer\(i)example", roles: i % 2 == 0 ? [.gateway] : [.provider, .client],
-                       address: "10.0.0.\(i + 1):4100", region: ["eu-west", "us-east"][i % 2], updatedAt: FixedNodeControl.started)
+                       address: "10.0.0.\(i + 1):4100", region: ["eu-west", "us-east"][i % 2], updatedAt: FixedNodeControl.started,
+                       reputation: i % 2 == 0 ? [1050, -100, 990][i / 2] : nil)
         }
         let app = try await ConsoleFixture.app(clock: clock, peers: RegisterPeers(configured: true, records: records), via: kind)
         _ = app.handle(.character("3"))

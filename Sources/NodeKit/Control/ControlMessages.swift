@@ -136,7 +136,7 @@ public struct ControlPeers: WireMessage, Equatable {
                 "node": .text(p.nodeID), "roles": .array(p.roles.map { .text($0.rawValue) }), "address": .text(p.address),
                 "region": .text(p.region), "updated_ms": .unsigned(p.updatedAt.unixMillis),
                 "rtt_us": p.rttMicros.map { .unsigned($0) } ?? .null, "seen_ms": p.lastSeen.map { .unsigned($0.unixMillis) } ?? .null,
-                "error": p.lastError.map { .text($0.prefix(utf8Bytes: 512)) } ?? .null,
+                "error": p.lastError.map { .text($0.prefix(utf8Bytes: 512)) } ?? .null, "rep": p.reputation.map { .int($0) } ?? .null,
             ])
         })])
     }
@@ -149,13 +149,15 @@ public struct ControlPeers: WireMessage, Equatable {
         var out: [PeerRecord] = []
         for item in try f.list("peers", max: Self.maxPage) {
             let p = try MessageFields(item, "ControlPeers.peers[]", keys: [
-                "node", "roles", "address", "region", "updated_ms", "rtt_us", "seen_ms", "error",
+                "node", "roles", "address", "region", "updated_ms", "rtt_us", "seen_ms", "error", "rep",
             ])
+            let rep = p.value("rep")
+            guard rep == .null || rep.intValue != nil else { throw .invalidMessage("ControlPeers.peers[].rep must be an integer or null") }
             out.append(PeerRecord(
                 nodeID: try p.text("node", maxLength: 128), roles: try p.roles("roles"), address: try p.text("address", maxLength: 256),
                 region: try p.text("region", maxLength: 64), updatedAt: Date(unixMillis: try p.unsigned("updated_ms")),
                 rttMicros: try p.optionalUnsigned("rtt_us"), lastSeen: try p.optionalUnsigned("seen_ms").map(Date.init(unixMillis:)),
-                lastError: try p.optionalText("error", maxLength: 512)))
+                lastError: try p.optionalText("error", maxLength: 512), reputation: rep.intValue))
         }
         peers = out
     }

@@ -56,13 +56,20 @@ public final class ControlService: NodeControl, NodeService {
     public func registerPeers() async throws -> RegisterPeers {
         guard !context.config.register.address.isEmpty || context.roles.contains(.register) else { return .notConfigured }
         let ttl = Double(context.config.node.recordTTL)
-        let measured = peers.all
+        // A client measures gateways, a gateway providers: a node with both roles, both.
+        let measured = peers.all.merging(market.gateway?.providers.all ?? [:]) { gateway, _ in gateway }
+        let gateways = context.roles.contains(.client) ? market.reputation.scores(.gatewayByClient) : [:]
+        let providers = context.roles.contains(.gateway) ? market.reputation.scores(.providerByGateway) : [:]
         return RegisterPeers(configured: true, records: try await knownRecords().map { r in
             let m = measured[r.nodeID]
+            let reputation = r.roles.contains(.gateway) && context.roles.contains(.client)
+                ? gateways[r.nodeID] ?? ReputationView.gatewayByClient.initial
+                : r.roles.contains(.provider) && context.roles.contains(.gateway) ? providers[r.nodeID] ?? ReputationView.providerByGateway.initial : nil
             return PeerRecord(
                 nodeID: r.nodeID.description, roles: r.roles.sorted(), address: r.addresses.first ?? "", region: r.region,
                 updatedAt: Date(timeIntervalSince1970: Double(r.expiry) - ttl).toMillis,
-                rttMicros: m?.rttMicros, lastSeen: m?.lastSeen?.toMillis, lastError: m?.lastError?.prefix(utf8Bytes: 512))
+                rttMicros: m?.rttMicros, lastSeen: m?.lastSeen?.toMillis, lastError: m?.lastError?.prefix(utf8Bytes: 512),
+                reputation: reputation)
         })
     }
 

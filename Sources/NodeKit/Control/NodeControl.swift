@@ -107,15 +107,19 @@ public struct PeerRecord: Sendable, Equatable {
     public var region: String
     /// When the node last published its record.
     public var updatedAt: Date
-    /// Round-trip time of this node's last establishment with it (gateways only).
+    /// Round-trip time of this node's last establishment with it (a client's with a
+    /// gateway, a gateway's with a provider).
     public var rttMicros: UInt64?
     /// When this node last established with it; nil if never.
     public var lastSeen: Date?
     /// Why the last establishment failed, if it did.
     public var lastError: String?
+    /// This node's reputation score of it, when it keeps one (a client's of a gateway, a
+    /// gateway's of a provider).
+    public var reputation: Int64?
 
     public init(nodeID: String, roles: [NodeRole], address: String, region: String, updatedAt: Date,
-                rttMicros: UInt64? = nil, lastSeen: Date? = nil, lastError: String? = nil) {
+                rttMicros: UInt64? = nil, lastSeen: Date? = nil, lastError: String? = nil, reputation: Int64? = nil) {
         self.nodeID = nodeID
         self.roles = roles
         self.address = address
@@ -124,6 +128,7 @@ public struct PeerRecord: Sendable, Equatable {
         self.rttMicros = rttMicros
         self.lastSeen = lastSeen
         self.lastError = lastError
+        self.reputation = reputation
     }
 }
 

@@ -14,12 +14,13 @@ final class PeersView: ConsoleView {
     private var agesAt = Date.distantPast
     private let staleAfter: TimeInterval
     private(set) var table = Table(columns: [
-        TableColumn("NODE ID", width: .flexible(min: 14), cutMiddle: true),
-        TableColumn("ROLES", width: .fixed(14)),
+        TableColumn("NODE ID", width: .flexible(min: 12), cutMiddle: true),
+        TableColumn("ROLES", width: .fixed(12)),
         TableColumn("ADDRESS", width: .flexible(min: 12)),
-        TableColumn("REGION", width: .fixed(8)),
+        TableColumn("REGION", width: .fixed(7)),
         TableColumn("LAST SEEN", width: .fixed(10), alignRight: true),
         TableColumn("RTT", width: .fixed(7), alignRight: true),
+        TableColumn("REP", width: .fixed(5), alignRight: true),
         TableColumn("STATE", width: .fixed(5)),
     ], sortColumn: 0)
 
@@ -47,9 +48,10 @@ final class PeersView: ConsoleView {
             let roles = r.roles.map(\.rawValue).joined(separator: ",")
             let state = state(of: r, age: age)
             return TableRow(id: r.nodeID, cells: [r.nodeID, roles, r.address, r.region, ConsoleFormat.duration(age) + " ago",
-                                                  ConsoleFormat.roundTrip(r), state],
+                                                  ConsoleFormat.roundTrip(r), r.reputation.map { "\($0)" } ?? "–", state],
                             sortKeys: [.text(r.nodeID), .text(roles), .text(r.address), .text(r.region), .number(age),
-                                       .number(r.lastError == nil ? Double(r.rttMicros ?? .max) : .infinity), .text(state)])
+                                       .number(r.lastError == nil ? Double(r.rttMicros ?? .max) : .infinity),
+                                       .number(r.reputation.map(Double.init) ?? -.infinity), .text(state)])
         })
     }
 
@@ -68,7 +70,10 @@ final class PeersView: ConsoleView {
             .init("Node ID", r.nodeID), .init("Roles", r.roles.map(\.rawValue).joined(separator: ", ")),
             .init("Address", r.address), .init("Region", r.region),
             .init("Record signed", ConsoleFormat.time(r.updatedAt) + " UTC (\(ConsoleFormat.duration(age)) ago)"),
-            .init("Round trip", r.rttMicros.map { _ in ConsoleFormat.roundTrip(r) } ?? "not measured (this node establishes with gateways only)"),
+            .init("Round trip", r.rttMicros.map { _ in ConsoleFormat.roundTrip(r) }
+                ?? "not measured (a client establishes with gateways, a gateway with providers)"),
+            .init("Reputation", r.reputation.map { "\($0) (this node's score of it; a client stops using a gateway at 0 or below)" }
+                ?? "not kept (a client scores gateways, a gateway scores providers)"),
             .init("Last established", r.lastSeen.map { ConsoleFormat.time($0) + " UTC" } ?? "never"),
             .init("State", r.lastError.map { "down: \($0)" } ?? (r.lastSeen != nil || age <= staleAfter
                 ? "live"
