@@ -78,6 +78,7 @@ import Testing
 
     @Test func plainKeyFileIs0600AndLoads() throws {
         let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/node.key"
         let pair = KeyPair()
         try KeyFile.write(pair, to: path)
@@ -91,6 +92,7 @@ import Testing
 
     @Test func encryptedKeyFileNeedsTheRightPassphrase() throws {
         let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/node.key"
         let pair = KeyPair()
         try KeyFile.write(pair, to: path, passphrase: Array("correct horse".utf8), cost: .interactive)
@@ -105,6 +107,7 @@ import Testing
 
     @Test func alteredKeyFilesAreRefusedWithReasons() throws {
         let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/node.key"
         try KeyFile.write(KeyPair(), to: path)
         var text = try String(contentsOfFile: path, encoding: .utf8)

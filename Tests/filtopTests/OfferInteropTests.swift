@@ -46,6 +46,7 @@ import Testing
         let filtop = try #require(Self.binary, "build filtop first (swift build); looked next to \(Bundle.main.bundleURL.path)").path
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("filtop-offer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         #expect(try Self.run(filtop, ["keys", "init", "--key", "k.key"], in: dir).status == 0)
         let created = try Self.run(filtop, ["offer", "create", "--key", "k.key", "--price", "0.000000001 FIL", "--expiry", "24h", "--qos", "250"] + Self.cids + ["-o", "o.offer"], in: dir)
         #expect(created.status == 0, "\(created.err)")

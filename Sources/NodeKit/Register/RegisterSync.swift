@@ -41,9 +41,12 @@ public final class RegisterSync: NodeService {
         loop.withLock { $0 = task }
     }
 
+    /// Stops the refresh loop and waits for a sync in progress to end, so nothing writes
+    /// the node's database after the node stopped.
     public func stop() async {
-        loop.withLock { $0 }?.cancel()
-        loop.withLock { $0 = nil }
+        let task = loop.withLock { t -> Task<Void, Never>? in defer { t = nil }; return t }
+        task?.cancel()
+        await task?.value
     }
 
     /// Publishes, refreshes the local copy and establishes once. Returns
