@@ -39,6 +39,14 @@ struct PaymentNodeTests {
             let ledger = try await start("ledger", ["ledger", "register"], ledger: nil)
             let payee = try await start("payee", ["provider"], ledger: ledger)
             let payer = try await start("payer", ["client"], ledger: ledger)
+            // Each node synced with the register as it started, but under load a node's
+            // first sync can time out (it then retries on its own a second later): sync
+            // again until the payer's copy of the register lists the payee.
+            let copy = RegisterStore(database: payer.context.blockstore.database, table: .localCopy)
+            for _ in 0..<20 where try await copy.record(payee.identity.nodeID) == nil {
+                await payee.syncWithRegister()
+                await payer.syncWithRegister()
+            }
             let market = Market(ledger: ledger, payer: payer, payee: payee, clock: clock)
             do {
                 let result = try await body(market)
