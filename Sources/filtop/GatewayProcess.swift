@@ -96,7 +96,7 @@ final class GatewayProcess: Sendable {
 
     /// `path` with `~` expanded and made absolute against the working directory.
     static func absolute(_ path: String) -> String {
-        let expanded = (path as NSString).expandingTildeInPath
+        let expanded = expandingTilde(path)
         return expanded.hasPrefix("/") ? expanded : FileManager.default.currentDirectoryPath + "/" + expanded
     }
 }

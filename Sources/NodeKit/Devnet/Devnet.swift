@@ -109,8 +109,15 @@ public final class Devnet: Sendable {
             try await withThrowingTaskGroup(of: Member.self) { group in
                 for (name, roles) in plan {
                     group.addTask {
-                        try await startMember(name: name, roles: roles, in: directory, host: host, registerAt: registry,
-                                              transport: transport, clock: clock, refreshSeconds: refreshSeconds)
+                        let member = try await startMember(name: name, roles: roles, in: directory, host: host, registerAt: registry,
+                                                           transport: transport, clock: clock, refreshSeconds: refreshSeconds)
+                        do {
+                            if roles.contains(.provider) { try SampleContent.importMissing(count: samplesPerProvider, into: member) }
+                        } catch {
+                            await member.node.stop()
+                            throw error
+                        }
+                        return member
                     }
                 }
                 for try await member in group { started.append(member) }
@@ -122,26 +129,12 @@ public final class Devnet: Sendable {
             throw error
         }
         started.sort { $0.name < $1.name }
-        do {
-            for member in started where member.node.context.roles.contains(.provider) {
-                try SampleContent.importMissing(count: samplesPerProvider, into: member)
-            }
-        } catch {
-            for member in started { await member.node.stop() }
-            await ledger.node.stop()
-            await register.node.stop()
-            throw error
-        }
         // The members started together, so one's first sync may have preceded another's
         // record: each refreshes its local copy once more now that every record is in, so
         // any member can pay any other at once (payments find a payee's address there).
-        await withTaskGroup(of: Void.self) { group in
-            for member in [ledger] + started { group.addTask { await member.node.syncWithRegister() } }
-        }
+        await resync([ledger] + started)
         // Gateways have now established with every provider: the providers publish.
-        await withTaskGroup(of: Void.self) { group in
-            for member in started { if let publisher = member.node.market.publisher { group.addTask { _ = try? await publisher.publishPending() } } }
-        }
+        await publish(started)
         let devnet = Devnet(directory: directory, register: register, ledger: ledger, members: started)
         do {
             try await devnet.fund(([register, ledger] + started).map(\.node.context.nodeID))
@@ -176,12 +169,21 @@ public final class Devnet: Sendable {
     /// (so gateways establish with it and providers see it), then the providers publish
     /// their offers to it when it is a gateway.
     public func welcome(_ node: Node) async {
+        await Self.resync(members)
+        if node.context.roles.contains(.gateway) { await Self.publish(members) }
+    }
+
+    /// Every member reads the register again (and establishes anew), concurrently.
+    private static func resync(_ members: [Member]) async {
         await withTaskGroup(of: Void.self) { group in
             for member in members { group.addTask { await member.node.syncWithRegister() } }
         }
-        guard node.context.roles.contains(.gateway) else { return }
+    }
+
+    /// The providers among `members` publish what no gateway acknowledged yet, concurrently.
+    private static func publish(_ members: [Member]) async {
         await withTaskGroup(of: Void.self) { group in
-            for member in members { if let publisher = member.node.market.publisher { group.addTask { _ = try? await publisher.publishPending() } } }
+            for publisher in members.compactMap(\.node.market.publisher) { group.addTask { _ = try? await publisher.publishPending() } }
         }
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import Histogram
-import Logging
 
 /// `filtop bench gateway`: find-offers answers per second and their latency, over real
 /// secure sessions on loopback, from a gateway whose cache holds millions of Piece CIDs.
@@ -81,7 +80,7 @@ public enum GatewayBenchmark {
 
     /// The register and ledger of a benchmark run, as one node listening on loopback.
     public static func startSupport(root: String) async throws -> Node {
-        try await startNode(DataDirectory(path: root + "/support"), roles: ["register", "ledger"], support: nil)
+        try await BenchmarkNode.start(DataDirectory(path: root + "/support"), roles: ["register", "ledger"], support: nil)
     }
 
     /// Writes `directory`'s config: the gateway role on `listen`, the benchmark's fees,
@@ -92,13 +91,13 @@ public enum GatewayBenchmark {
         config.node.roles = ["gateway"]
         config.gateway.searchFee = "\(fees.search.attoFIL) attoFIL"
         config.gateway.offersFee = "\(fees.offers.attoFIL) attoFIL"
-        point(&config, at: support)
+        BenchmarkNode.use(support, in: &config)
         try PrivateFile.replace(directory.configPath, with: Array(try config.rendered.utf8))
     }
 
     /// A client node of the run, in `root`, using `support`.
     public static func startClient(root: String, support: Node) async throws -> Node {
-        try await startNode(DataDirectory(path: root + "/client"), roles: ["client"], support: support)
+        try await BenchmarkNode.start(DataDirectory(path: root + "/client"), roles: ["client"], support: support)
     }
 
     /// What a load run measured.
@@ -167,29 +166,5 @@ public enum GatewayBenchmark {
         }
         let elapsed = (ContinuousClock.now - start).seconds
         return Load(requests: results.0, misses: results.1, seconds: elapsed, latency: results.2)
-    }
-
-    private static func point(_ config: inout NodeConfig, at support: Node) {
-        guard let address = support.listenAddress else { return }
-        config.ledger.address = address.description
-        config.ledger.nodeID = support.identity.nodeID.description
-        config.register.address = address.description
-        config.register.nodeID = support.identity.nodeID.description
-    }
-
-    private static func startNode(_ dir: DataDirectory, roles: [String], support: Node?) async throws -> Node {
-        try dir.create()
-        var config = NodeConfig()
-        config.node.listen = "127.0.0.1:0"
-        config.node.roles = roles
-        if let support { point(&config, at: support) }
-        // A node's errors reach stderr: a benchmark that fails says why.
-        let node = try Node(directory: dir, identity: KeyPair(), config: config, logHandler: { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .error
-            return handler
-        })
-        try await node.start()
-        return node
     }
 }

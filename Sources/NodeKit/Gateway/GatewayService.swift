@@ -174,36 +174,24 @@ public final class GatewayService: Sendable {
 
     /// Answers a find-offers request: credits the voucher it carries, charges the search
     /// fee (or answers `required` without looking), and returns the live sub-offers of
-    /// kept providers, charging the offers fee when there are any.
+    /// kept providers, charging the offers fee when there are any (`answered`).
     public func answer(_ request: FindOffers, from client: PublicKey) async throws -> FindOffersAnswer {
         if let voucher = request.voucher {
             let delta = try await inbox.add(voucher, payer: client)
             accounts.pay(client.nodeID, delta)
         }
-        return try await charged(request, from: client) {
-            try await cache.subOffers(for: request.pieceCID, now: context.clock.unixSeconds, limit: FindOffersAnswer.maxOffers * 2)
-        }
+        guard let afterSearch = accounts.charge(client.nodeID, fees.search) else { return unpaid(client.nodeID) }
+        let found = try await cache.subOffers(for: request.pieceCID, now: context.clock.unixSeconds, limit: FindOffersAnswer.maxOffers * 2)
+        return answered(kept(found), client: client.nodeID, afterSearch: afterSearch)
     }
 
     /// `answer` for a request paid from credit, on the calling thread (a session's event
     /// loop): the lookup reads SQLite there — tens of microseconds, less than the thread
     /// hops of an async read. Never from a task of Swift's cooperative pool.
     func respond(to request: FindOffers, from client: PublicKey) throws -> FindOffersAnswer {
-        try charged(request, from: client) {
-            try cache.subOffersNow(for: request.pieceCID, now: context.clock.unixSeconds, limit: FindOffersAnswer.maxOffers * 2)
-        }
-    }
-
-    /// Charges the search fee, looks up with `lookup`, charges the offers fee when any
-    /// offer of a kept provider is returned.
-    private func charged(_ request: FindOffers, from client: PublicKey, lookup: () async throws -> [SubOffer]) async rethrows -> FindOffersAnswer {
         guard let afterSearch = accounts.charge(client.nodeID, fees.search) else { return unpaid(client.nodeID) }
-        return found(kept(try await lookup()), client: client.nodeID, afterSearch: afterSearch)
-    }
-
-    private func charged(_ request: FindOffers, from client: PublicKey, lookup: () throws -> [SubOffer]) rethrows -> FindOffersAnswer {
-        guard let afterSearch = accounts.charge(client.nodeID, fees.search) else { return unpaid(client.nodeID) }
-        return found(kept(try lookup()), client: client.nodeID, afterSearch: afterSearch)
+        let found = try cache.subOffersNow(for: request.pieceCID, now: context.clock.unixSeconds, limit: FindOffersAnswer.maxOffers * 2)
+        return answered(kept(found), client: client.nodeID, afterSearch: afterSearch)
     }
 
     /// The `required` answer: what the client must pay before the search fee is covered.
@@ -214,7 +202,7 @@ public final class GatewayService: Sendable {
     }
 
     /// The answer once the search fee is charged: the offers fee too when there are offers.
-    private func found(_ kept: [SubOffer], client: NodeID, afterSearch: DiscoveryAccounts.Balance) -> FindOffersAnswer {
+    private func answered(_ kept: [SubOffer], client: NodeID, afterSearch: DiscoveryAccounts.Balance) -> FindOffersAnswer {
         guard !kept.isEmpty else {
             activity.answered(offers: 0)
             return FindOffersAnswer(offers: [], charged: fees.search, credit: afterSearch.credit, owed: afterSearch.owed, required: .zero, fees: fees)

@@ -80,7 +80,7 @@ public final class OfferCache: Sendable {
     /// cooperative pool.
     public func subOffersNow(for pieceCID: PieceCID, now: UInt64, limit: Int) throws -> [SubOffer] {
         if let lookup { return try lookup.subOffers(for: pieceCID, now: now, limit: limit) }
-        return try database.readOneStatement { db in try OfferCache.subOffers(for: pieceCID, now: now, limit: limit, db) }
+        return try database.read { db in try OfferCache.subOffers(for: pieceCID, now: now, limit: limit, db) }
     }
 
     /// Drops every offer of `provider` (blocked, or gone); returns how many Piece CIDs

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 
 /// `filtop bench paych`: vouchers created by a payer, sent over one secure session,
 /// checked and durably stored by the payee, acknowledged — per second, between two real
@@ -18,9 +17,9 @@ public enum PaychBenchmark {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("filtop-bench-paych-\(getpid())").path
         try? FileManager.default.removeItem(atPath: root)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let ledger = try await startNode(root + "/ledger", roles: ["ledger", "register"], ledger: nil)
-        let payee = try await startNode(root + "/payee", roles: ["provider"], ledger: ledger)
-        let payer = try await startNode(root + "/payer", roles: ["client"], ledger: ledger)
+        let ledger = try await BenchmarkNode.start(DataDirectory(path: root + "/ledger"), roles: ["ledger", "register"], support: nil)
+        let payee = try await BenchmarkNode.start(DataDirectory(path: root + "/payee"), roles: ["provider"], support: ledger)
+        let payer = try await BenchmarkNode.start(DataDirectory(path: root + "/payer"), roles: ["client"], support: ledger)
         do {
             _ = try await ledger.payments.ledger.ledger().faucet(payer.identity.nodeID, amount: try TokenAmount(fil: 1000))
             let channel = try await payer.payments.manager.ensureFunds(to: payee.identity.nodeID, available: try TokenAmount(fil: 1000))
@@ -51,27 +50,5 @@ public enum PaychBenchmark {
             for node in [payer, payee, ledger] { await node.stop() }
             throw error
         }
-    }
-
-    private static func startNode(_ path: String, roles: [String], ledger: Node?) async throws -> Node {
-        let dir = DataDirectory(path: path)
-        try dir.create()
-        var config = NodeConfig()
-        config.node.listen = "127.0.0.1:0"
-        config.node.roles = roles
-        if let ledger, let address = ledger.listenAddress {
-            config.ledger.address = address.description
-            config.ledger.nodeID = ledger.identity.nodeID.description
-            config.register.address = config.ledger.address
-            config.register.nodeID = config.ledger.nodeID
-        }
-        // A node's errors reach stderr: a benchmark that fails says why.
-        let node = try Node(directory: dir, identity: KeyPair(), config: config, logHandler: { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .error
-            return handler
-        })
-        try await node.start()
-        return node
     }
 }

@@ -51,13 +51,6 @@ public final class NodeDatabase: Sendable {
         try connection.read(body)
     }
 
-    /// `read` without the transaction around `body`, for a body that runs one statement:
-    /// SQLite reads one statement from one snapshot anyway, and the hottest lookups
-    /// should not pay for BEGIN and COMMIT.
-    func readOneStatement<T>(_ body: (Database) throws -> T) throws -> T {
-        try connection.unsafeReentrantRead(body)
-    }
-
     /// Runs `body` in a transaction on the writer connection; a thrown error rolls it back.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         try connection.write(body)
