@@ -13,6 +13,7 @@ enum Schema {
         PaychStore.migrations,
         OfferCache.migrations,
         MarketStores.migrations,
+        DealStore.migrations,
     ]
 
     static var migrator: DatabaseMigrator {

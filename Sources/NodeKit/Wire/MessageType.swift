@@ -46,6 +46,15 @@ public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible
     case ledgerFaucetRequest = 510
     case paymentVoucher = 520
     case voucherReceipt = 521
+    case retrievalQuery = 600
+    case retrievalQueryResponse = 601
+    case dealProposal = 602
+    case dealResponse = 603
+    case dealTransfer = 604
+    case dealPayment = 605
+    case dealPaymentAnswer = 606
+    case brokeredPayment = 607
+    case dealCancel = 608
 
     public var description: String {
         switch self {
@@ -94,6 +103,15 @@ public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible
         case .ledgerFaucetRequest: return "LedgerFaucetRequest"
         case .paymentVoucher: return "PaymentVoucher"
         case .voucherReceipt: return "VoucherReceipt"
+        case .retrievalQuery: return "RetrievalQuery"
+        case .retrievalQueryResponse: return "RetrievalQueryResponse"
+        case .dealProposal: return "DealProposal"
+        case .dealResponse: return "DealResponse"
+        case .dealTransfer: return "DealTransfer"
+        case .dealPayment: return "DealPayment"
+        case .dealPaymentAnswer: return "DealPaymentAnswer"
+        case .brokeredPayment: return "BrokeredPayment"
+        case .dealCancel: return "DealCancel"
         }
     }
 }

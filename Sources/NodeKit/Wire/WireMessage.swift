@@ -53,6 +53,10 @@ struct MessageFields {
         do { return try ChannelID(bytes: try bytes(key)) } catch { throw .invalidMessage("\(what).\(key): \(error)") }
     }
 
+    func cid(_ key: String) throws(WireError) -> CID {
+        do { return try CID(bytes: try bytes(key)) } catch let e as WireError { throw e } catch { throw .invalidMessage("\(what).\(key): \(error)") }
+    }
+
     func amount(_ key: String) throws(WireError) -> TokenAmount {
         do { return try TokenAmount(encoded: try bytes(key)) } catch { throw .invalidMessage("\(what).\(key): \(error)") }
     }

@@ -1,0 +1,172 @@
+import Foundation
+import GRDB
+
+/// The node's retrieval deals in SQLite, on both sides, with every status change kept as
+/// history. Each save is one durable transaction: a deal's new state is on disk before
+/// the driver runs its effects, so a node killed at any point restarts with every deal
+/// where it was last known to be.
+public struct DealStore: Sendable {
+    let database: NodeDatabase
+
+    init(database: NodeDatabase) { self.database = database }
+
+    /// Inserts `deal` (new) with its first history entry.
+    func insert(_ deal: DealRecord) async throws {
+        try await database.writeDurably { db in
+            try Self.write(deal, insert: true, db)
+            try Self.appendHistory(deal, db)
+        }
+    }
+
+    /// Stores `deal`'s current state; appends a history entry when its status changed
+    /// from `previous`.
+    func save(_ deal: DealRecord, previous: DealStatus) async throws {
+        try await database.writeDurably { db in
+            try Self.write(deal, insert: false, db)
+            if deal.status != previous { try Self.appendHistory(deal, db) }
+        }
+    }
+
+    /// Stores progress that is not a status change (counters, checkpoint) without
+    /// flushing to disk: losing it to a power cut only repeats verified work.
+    func saveProgress(_ deal: DealRecord) async throws {
+        try await database.write { db in try Self.write(deal, insert: false, db) }
+    }
+
+    /// The deal `key`, or nil.
+    func deal(_ key: DealKey) async throws -> DealRecord? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM retrieval_deal WHERE side = ? AND peer = ? AND id = ?",
+                             arguments: [key.side.rawValue, key.peer.description, Int64(key.id)]).map(Self.decode)
+        }
+    }
+
+    /// Deals, newest first: all, or one side's; at most `limit`.
+    func deals(side: DealSide? = nil, limit: Int = 200) async throws -> [DealRecord] {
+        try await database.read { db in
+            let filter = side.map { "WHERE side = '\($0.rawValue)'" } ?? ""
+            return try Row.fetchAll(db, sql: "SELECT * FROM retrieval_deal \(filter) ORDER BY updated_at DESC, id DESC LIMIT ?",
+                                    arguments: [limit]).map(Self.decode)
+        }
+    }
+
+    /// Deals of `side` not in a terminal status, oldest first.
+    func unfinished(side: DealSide) async throws -> [DealRecord] {
+        let terminal = DealStatus.allCases.filter { $0.isTerminal(on: side) }.map { String($0.rawValue) }.joined(separator: ",")
+        return try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM retrieval_deal WHERE side = ? AND status NOT IN (\(terminal)) ORDER BY created_at",
+                             arguments: [side.rawValue]).map(Self.decode)
+        }
+    }
+
+    /// Deals of the retrieval request `request` (client side), by ID.
+    func deals(ofRequest request: UInt64) async throws -> [DealRecord] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM retrieval_deal WHERE side = 'client' AND request = ? ORDER BY id",
+                             arguments: [Int64(request)]).map(Self.decode)
+        }
+    }
+
+    /// The status changes of deal `key`, oldest first.
+    func history(_ key: DealKey) async throws -> [DealHistoryEntry] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT status, at, bytes, paid, message FROM retrieval_deal_history
+                WHERE side = ? AND peer = ? AND id = ? ORDER BY seq
+                """, arguments: [key.side.rawValue, key.peer.description, Int64(key.id)]).map { row in
+                let r = StoredRow(row, subject: "a history entry of deal \(key)")
+                guard let status = DealStatus(rawValue: UInt64(try r.integer("status", in: 0...64))) else {
+                    throw CorruptRowError(subject: "a history entry of deal \(key)", column: "status", problem: "not a DealStatus")
+                }
+                return DealHistoryEntry(status: status, at: try r.time("at"), bytes: try r.size("bytes"), paid: try r.amount("paid"),
+                                        message: try r.text("message"))
+            }
+        }
+    }
+
+    /// The ID for the client's next deal: one above every deal ID it has used.
+    func nextClientDealID() async throws -> UInt64 {
+        try await database.read { db in
+            UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM retrieval_deal WHERE side = 'client'") ?? 0) + 1
+        }
+    }
+
+    private static func write(_ d: DealRecord, insert: Bool, _ db: Database) throws {
+        let verb = insert ? "INSERT" : "REPLACE"
+        try db.execute(sql: """
+            \(verb) INTO retrieval_deal (side, peer, id, broker, payload, piece, price, unseal, payment_interval, payment_increase,
+                status, message, total_bytes, total_blocks, blocks, bytes, paid, channel, lane, failed_block, request,
+                part_output, part_offset, part_car, checkpoint, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: StatementArguments([
+                d.side.rawValue, d.peer.description, Int64(d.id), d.broker?.description, d.payload.description, d.pieceCID,
+                String(d.params.pricePerByte.attoFIL), String(d.params.unsealPrice.attoFIL), Int64(clamping: d.params.paymentInterval),
+                Int64(clamping: d.params.paymentIntervalIncrease), Int64(d.status.rawValue), d.message, Int64(clamping: d.totalBytes),
+                Int64(clamping: d.totalBlocks), Int64(clamping: d.blocks), Int64(clamping: d.bytes), String(d.paid.attoFIL),
+                d.channel?.description, d.lane.map { Int64(clamping: $0) }, d.failedBlock, d.request.map { Int64(clamping: $0) },
+                d.output?.path, d.output.map { Int64(clamping: $0.offset) }, d.output.map { $0.car ? 1 : 0 },
+                d.output?.checkpoint.map { Data($0) }, StoredTime.milliseconds(d.createdAt), StoredTime.milliseconds(d.updatedAt),
+            ] as [(any DatabaseValueConvertible)?]))
+    }
+
+    private static func appendHistory(_ d: DealRecord, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO retrieval_deal_history (side, peer, id, status, at, bytes, paid, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [d.side.rawValue, d.peer.description, Int64(d.id), Int64(d.status.rawValue), StoredTime.milliseconds(d.updatedAt),
+                             Int64(clamping: d.bytes), String(d.paid.attoFIL), d.message])
+    }
+
+    /// Decodes a `retrieval_deal` row, checking every value.
+    private static func decode(_ row: Row) throws -> DealRecord {
+        var r = StoredRow(row, subject: "a retrieval deal")
+        guard let side = DealSide(rawValue: try r.text("side")) else {
+            throw CorruptRowError(subject: "a retrieval deal", column: "side", problem: "not client or provider")
+        }
+        let id = UInt64(try r.integer("id", in: 0...Int64.max))
+        r.subject = "retrieval deal \(id) (\(side.rawValue))"
+        let subject = r.subject
+        func parsed<T>(_ column: String, _ parse: (String) throws -> T) throws -> T {
+            let text = try r.text(column)
+            do { return try parse(text) } catch { throw CorruptRowError(subject: subject, column: column, problem: "\(error)") }
+        }
+        func optional<T>(_ column: String, _ parse: (String) throws -> T) throws -> T? {
+            guard let text = row[column] as String? else { return nil }
+            do { return try parse(text) } catch { throw CorruptRowError(subject: subject, column: column, problem: "\(error)") }
+        }
+        guard let status = DealStatus(rawValue: UInt64(try r.integer("status", in: 0...64))) else {
+            throw CorruptRowError(subject: subject, column: "status", problem: "not a DealStatus")
+        }
+        let params = DealParams(pricePerByte: try r.amount("price"), unsealPrice: try r.amount("unseal"),
+                                paymentInterval: try r.size("payment_interval"), paymentIntervalIncrease: try r.size("payment_increase"))
+        let output: DealOutput? = try optional("part_output") { $0 }.map { path in
+            DealOutput(path: path, car: (try r.optionalInteger("part_car") ?? 0) != 0,
+                       offset: UInt64(max(0, try r.optionalInteger("part_offset") ?? 0)),
+                       checkpoint: (row["checkpoint"] as Data?).map { [UInt8]($0) })
+        }
+        return DealRecord(
+            side: side, id: id, peer: try parsed("peer") { try NodeID($0) }, broker: try optional("broker") { try NodeID($0) },
+            payload: try parsed("payload") { try CID($0) }, pieceCID: row["piece"], params: params, status: status,
+            message: try r.text("message"), totalBytes: try r.size("total_bytes"), totalBlocks: try r.size("total_blocks"),
+            blocks: try r.size("blocks"), bytes: try r.size("bytes"), paid: try r.amount("paid"),
+            channel: try optional("channel") { try ChannelID($0) }, lane: try r.optionalInteger("lane").map { UInt64(max(0, $0)) },
+            failedBlock: row["failed_block"], request: try r.optionalInteger("request").map { UInt64(max(0, $0)) }, output: output,
+            createdAt: try r.time("created_at"), updatedAt: try r.time("updated_at"))
+    }
+}
+
+/// One status change of a deal: when, and how far the transfer and payment had got.
+public struct DealHistoryEntry: Sendable, Equatable {
+    public var status: DealStatus
+    public var at: Date
+    public var bytes: UInt64
+    public var paid: TokenAmount
+    public var message: String
+
+    public init(status: DealStatus, at: Date, bytes: UInt64, paid: TokenAmount, message: String) {
+        self.status = status
+        self.at = at
+        self.bytes = bytes
+        self.paid = paid
+        self.message = message
+    }
+}
