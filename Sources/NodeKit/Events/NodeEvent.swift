@@ -23,6 +23,9 @@ public struct NodeEvent: Sendable, Equatable {
         /// An offer was published, cached, refused, replaced, expired or dropped; a
         /// provider was allowed, blocked or unlisted; discovery was paid for and answered.
         case offer
+        /// A retrieval deal changed status (either side): its ID, peer, status, bytes,
+        /// paid and owed are in the message.
+        case deal
     }
 
     /// Position in the journal; 0 until the journal appends it.

@@ -112,6 +112,30 @@ public struct NodeConfig: Codable, Equatable, Sendable {
         }
     }
 
+    /// Retrieval deals: how long a deal waits for a silent peer, and the brokerage a
+    /// gateway charges and a provider accepts on brokered payments (basis points).
+    public struct RetrievalSection: Codable, Equatable, Sendable {
+        /// A deal whose peer is silent this long (no transfer, no payment) fails.
+        public var dealTimeoutSeconds: Int = 600
+        /// The gateway's cut of each payment it brokers, in basis points (100 = 1 %).
+        public var brokerageBasisPoints: Int = 100
+        /// The largest brokerage the provider accepts a gateway keeping, in basis points.
+        public var maxBrokerageBasisPoints: Int = 1_000
+
+        enum CodingKeys: String, CodingKey {
+            case dealTimeoutSeconds = "deal_timeout_seconds", brokerageBasisPoints = "brokerage_bps", maxBrokerageBasisPoints = "max_brokerage_bps"
+        }
+
+        public init() {}
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            dealTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .dealTimeoutSeconds) ?? dealTimeoutSeconds
+            brokerageBasisPoints = try c.decodeIfPresent(Int.self, forKey: .brokerageBasisPoints) ?? brokerageBasisPoints
+            maxBrokerageBasisPoints = try c.decodeIfPresent(Int.self, forKey: .maxBrokerageBasisPoints) ?? maxBrokerageBasisPoints
+        }
+    }
+
     public struct AdminSection: Codable, Equatable, Sendable {
         /// Node IDs of the keys allowed to control this node remotely.
         public var keys: [String] = []
@@ -127,6 +151,7 @@ public struct NodeConfig: Codable, Equatable, Sendable {
     public var register = RegisterSection()
     public var ledger = LedgerSection()
     public var gateway = GatewaySection()
+    public var retrieval = RetrievalSection()
     public var admin = AdminSection()
 
     public init() {}
@@ -137,10 +162,11 @@ public struct NodeConfig: Codable, Equatable, Sendable {
         register = try c.decodeIfPresent(RegisterSection.self, forKey: .register) ?? RegisterSection()
         ledger = try c.decodeIfPresent(LedgerSection.self, forKey: .ledger) ?? LedgerSection()
         gateway = try c.decodeIfPresent(GatewaySection.self, forKey: .gateway) ?? GatewaySection()
+        retrieval = try c.decodeIfPresent(RetrievalSection.self, forKey: .retrieval) ?? RetrievalSection()
         admin = try c.decodeIfPresent(AdminSection.self, forKey: .admin) ?? AdminSection()
     }
 
-    enum CodingKeys: String, CodingKey { case node, register, ledger, gateway, admin }
+    enum CodingKeys: String, CodingKey { case node, register, ledger, gateway, retrieval, admin }
 
     /// Parses and validates a config file's text.
     public static func parse(_ text: String, path: String = "config.toml") throws -> NodeConfig {
@@ -164,6 +190,7 @@ public struct NodeConfig: Codable, Equatable, Sendable {
             "register": ["address": .string, "node_id": .string, "refresh_seconds": .int],
             "ledger": ["address": .string, "node_id": .string, "epoch_ms": .int, "settle_delay": .int],
             "gateway": ["allow": .array, "block": .array, "max_provider_latency_ms": .int, "search_fee": .string, "offers_fee": .string],
+            "retrieval": ["deal_timeout_seconds": .int, "brokerage_bps": .int, "max_brokerage_bps": .int],
             "admin": ["keys": .array],
         ]
     }
@@ -199,6 +226,11 @@ public struct NodeConfig: Codable, Equatable, Sendable {
 
     /// `max_provider_latency_ms`: up to a minute; 0 turns the limit off.
     public static let providerLatencyRange = 0...60_000
+
+    /// `deal_timeout_seconds`: from ten seconds to a day.
+    public static let dealTimeoutRange = 10...86_400
+    /// Brokerage in basis points: 0 … 10000 (all of it).
+    public static let basisPointsRange = 0...10_000
 
     /// Checks every value, naming the first bad one.
     public func validate(path: String) throws {
@@ -261,6 +293,14 @@ public struct NodeConfig: Codable, Equatable, Sendable {
         for (key, text) in [("gateway.search_fee", gateway.searchFee), ("gateway.offers_fee", gateway.offersFee)] {
             do { _ = try TokenAmount(text) } catch {
                 throw NodeError.invalidConfig(path: path, reason: "\(key): \(error) (write it like \"1000 attoFIL\" or \"0.000001 FIL\")")
+            }
+        }
+        guard Self.dealTimeoutRange.contains(retrieval.dealTimeoutSeconds) else {
+            throw NodeError.invalidConfig(path: path, reason: "retrieval.deal_timeout_seconds must be \(Self.dealTimeoutRange.lowerBound)…\(Self.dealTimeoutRange.upperBound) (got \(retrieval.dealTimeoutSeconds))")
+        }
+        for (key, value) in [("retrieval.brokerage_bps", retrieval.brokerageBasisPoints), ("retrieval.max_brokerage_bps", retrieval.maxBrokerageBasisPoints)] {
+            guard Self.basisPointsRange.contains(value) else {
+                throw NodeError.invalidConfig(path: path, reason: "\(key) must be 0…10000 basis points (100 = 1 %; got \(value))")
             }
         }
         for k in admin.keys {

@@ -170,3 +170,24 @@ public struct DealHistoryEntry: Sendable, Equatable {
         self.message = message
     }
 }
+
+extension DealStore {
+    /// The provider's stored retrieval terms; the defaults before the first `setTerms`.
+    func terms() async throws -> RetrievalTerms {
+        try await database.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT unseal, payment_interval, payment_increase FROM provider_retrieval_terms WHERE id = 1")
+            else { return .default }
+            let r = StoredRow(row, subject: "the provider's retrieval terms")
+            return RetrievalTerms(unsealPrice: try r.amount("unseal"), paymentInterval: try r.size("payment_interval"),
+                                  paymentIntervalIncrease: try r.size("payment_increase"))
+        }
+    }
+
+    /// Stores `terms` (durably) for the proposals that arrive from now on.
+    func setTerms(_ terms: RetrievalTerms) async throws {
+        try await database.writeDurably { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO provider_retrieval_terms (id, unseal, payment_interval, payment_increase) VALUES (1, ?, ?, ?)",
+                           arguments: [String(terms.unsealPrice.attoFIL), Int64(clamping: terms.paymentInterval), Int64(clamping: terms.paymentIntervalIncrease)])
+        }
+    }
+}

@@ -13,7 +13,7 @@ public enum ProviderDealMachine {
     public enum Event: Sendable, Equatable {
         case accepted
         case unsealComplete
-        /// Blocks went out: the totals sent so far.
+        /// Blocks went out (a resumed transfer may resend some): the furthest position sent.
         case blocksSent(blocks: UInt64, bytes: UInt64)
         case paymentRequested
         case lastPaymentRequested
@@ -55,7 +55,7 @@ public enum ProviderDealMachine {
             deal.status = .unsealed
             return [.resumeTransfer]
         case .blocksSent(let blocks, let bytes):
-            guard [.unsealed, .ongoing].contains(s) else { throw refuse() }
+            guard [.unsealed, .ongoing, .fundsNeeded].contains(s) else { throw refuse() }
             (deal.status, deal.blocks, deal.bytes) = (.ongoing, max(deal.blocks, blocks), max(deal.bytes, bytes))
             return []
         case .paymentRequested:

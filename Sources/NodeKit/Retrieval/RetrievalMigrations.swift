@@ -2,7 +2,7 @@ import GRDB
 
 extension DealStore {
     /// Retrieval deals on both sides (`retrieval_deal`), each status change
-    /// (`retrieval_deal_history`), and the client's retrieval requests
+    /// (`retrieval_deal_history`), the provider's standing terms (`provider_retrieval_terms`), and the client's retrieval requests
     /// (`retrieval_request`). Node IDs and CIDs are text, amounts decimal attoFIL text,
     /// times Unix milliseconds. Released identifiers never change.
     static let migrations: [StoreMigration] = [
@@ -49,6 +49,11 @@ extension DealStore {
                     paid TEXT NOT NULL,
                     message TEXT NOT NULL);
                 CREATE INDEX retrieval_deal_history_deal ON retrieval_deal_history (side, peer, id, seq);
+                CREATE TABLE provider_retrieval_terms (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    unseal TEXT NOT NULL,
+                    payment_interval INTEGER NOT NULL,
+                    payment_increase INTEGER NOT NULL);
                 CREATE TABLE retrieval_request (
                     id INTEGER PRIMARY KEY,
                     payload TEXT NOT NULL,
