@@ -66,7 +66,7 @@ let package = Package(
             ],
             resources: [.copy("Themes")]
         ),
-        .target(name: "NodeKitTesting", dependencies: ["NodeKit"], path: "Tests/NodeKitTesting"),
+        .target(name: "NodeKitTesting", dependencies: ["NodeKit", .product(name: "NIOCore", package: "swift-nio")], path: "Tests/NodeKitTesting"),
         .testTarget(name: "NodeKitTests", dependencies: ["NodeKit", "NodeKitTesting"]),
         .target(name: "TermUITestSupport", dependencies: ["TermUI"], path: "Tests/TermUITestSupport"),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "TermUITestSupport"], exclude: ["__Snapshots__"]),

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NodeKit
 
 /// A transport inside one process, for tests of market logic: no sockets, no threads of
@@ -6,11 +7,19 @@ import NodeKit
 /// framed and decoded), and the listener's handler sees the caller's public key as a
 /// real session would prove it. Timeouts run on the given clock, so a test with a
 /// `ManualClock` decides when one fires. Listeners get addresses `memory:1`, `memory:2`, …
+///
+/// Ordered streams keep a secure session's flow control (at most the window waits unread;
+/// the sender suspends, on no clock) and its outcomes, error texts included
+/// (`InMemoryStream`); closing a session or a listener ends its streams with
+/// `NetworkError.connectionClosed`.
 public final class InMemoryTransport: Transport {
     fileprivate struct Endpoint {
         let identity: KeyPair
         let immediate: RPCServer.ImmediateHandler?
+        let streams: StreamRequestHandler?
         let handler: RPCServer.Handler
+        /// The streams this endpoint is serving.
+        let openStreams = OpenStreams()
     }
 
     private struct State {
@@ -23,16 +32,23 @@ public final class InMemoryTransport: Transport {
     let clock: any NodeClock
     /// Requests delivered so far, for tests that count traffic.
     public let delivered = Locked(0)
+    /// Each time a stream's sender has to wait because the window is full, the bytes then
+    /// waiting unread: for tests of flow control (the newest 64 wait for a late reader).
+    public let sendersHeld: AsyncStream<Int>
+    fileprivate let senderHeld: AsyncStream<Int>.Continuation
 
-    public init(clock: any NodeClock = SystemClock()) { self.clock = clock }
+    public init(clock: any NodeClock = SystemClock()) {
+        self.clock = clock
+        (sendersHeld, senderHeld) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(64))
+    }
 
     public func listen(on address: NodeAddress, identity: KeyPair, immediate: RPCServer.ImmediateHandler?,
-                       handler: @escaping RPCServer.Handler) async throws -> any Listener {
+                       streams: StreamRequestHandler?, handler: @escaping RPCServer.Handler) async throws -> any Listener {
         let port = try state.withLock { s -> Int in
             let port = address.port == 0 ? s.nextPort : address.port
             guard s.endpoints[port] == nil else { throw NetworkError.unreachable("\(Self.host):\(port) is already in use") }
             s.nextPort = max(s.nextPort, port) + 1
-            s.endpoints[port] = Endpoint(identity: identity, immediate: immediate, handler: handler)
+            s.endpoints[port] = Endpoint(identity: identity, immediate: immediate, streams: streams, handler: handler)
             return port
         }
         return InMemoryListener(transport: self, address: NodeAddress(host: Self.host, port: port))
@@ -49,7 +65,15 @@ public final class InMemoryTransport: Transport {
     }
 
     fileprivate func endpoint(_ port: Int) -> Endpoint? { state.withLock { $0.endpoints[port] } }
-    fileprivate func remove(_ port: Int) { _ = state.withLock { $0.endpoints.removeValue(forKey: port) } }
+    fileprivate func remove(_ port: Int) { state.withLock { $0.endpoints.removeValue(forKey: port) }?.openStreams.close() }
+
+    /// Encodes, frames and decodes an envelope as the wire would.
+    static func acrossTheWire(_ envelope: Envelope) throws -> Envelope {
+        var decoder = FrameDecoder(maxBodySize: Frame.defaultMaxBodySize)
+        decoder.append(envelope.framed)
+        guard let body = try decoder.next() else { throw WireError.invalidMessage("frame did not decode") }
+        return try Envelope(decoding: body)
+    }
 }
 
 private struct InMemoryListener: Listener {
@@ -65,6 +89,7 @@ private final class InMemorySession: PeerSession {
     let caller: PublicKey
     private let nextID = Locked<UInt64>(0)
     private let closed = Locked(false)
+    private let openStreams = OpenStreams()
 
     init(transport: InMemoryTransport, port: Int, peer: PublicKey, caller: PublicKey) {
         self.transport = transport
@@ -78,7 +103,7 @@ private final class InMemorySession: PeerSession {
             throw NetworkError.connectionClosed("by \(InMemoryTransport.host):\(port)")
         }
         let id = nextID.withLock { $0 += 1; return $0 }
-        let request = try Self.roundTrip(Envelope(type: type, requestID: id, body: body))
+        let request = try InMemoryTransport.acrossTheWire(Envelope(type: type, requestID: id, body: body))
         transport.delivered.withLock { $0 += 1 }
         let clock = transport.clock
         let caller = self.caller
@@ -88,7 +113,7 @@ private final class InMemorySession: PeerSession {
             let answer = await withCheckedContinuation { (c: CheckedContinuation<Envelope?, Never>) in
                 DispatchQueue.global().async { c.resume(returning: immediate(request, caller)) }
             }
-            if let answer { return try Self.roundTrip(answer) }
+            if let answer { return try InMemoryTransport.acrossTheWire(answer) }
         }
         let answer: Envelope? = await withTaskGroup(of: Envelope?.self) { group in
             group.addTask { await endpoint.handler(request, caller) }
@@ -101,16 +126,38 @@ private final class InMemorySession: PeerSession {
             return first
         }
         guard let answer else { throw NetworkError.timedOut("waiting for \(type) from \(InMemoryTransport.host):\(port)") }
-        return try Self.roundTrip(answer)
+        return try InMemoryTransport.acrossTheWire(answer)
     }
 
-    func close() async { closed.withLock { $0 = true } }
+    /// Opens a stream served by a task of its own, as a session's server would run it.
+    func openStream(_ type: MessageType, body: CBOR, window: Int) async throws -> ByteStream {
+        precondition((1...Int(Int32.max)).contains(window), "a stream window is 1 … 2^31−1 bytes")
+        let stream = InMemoryStream(window: window, senderHeld: { [held = transport.senderHeld] in held.yield($0) })
+        guard let endpoint = transport.endpoint(port), openStreams.insert(stream) else {
+            throw NetworkError.connectionClosed("before the stream opened")
+        }
+        guard endpoint.openStreams.insert(stream) else {
+            openStreams.remove(stream)
+            throw NetworkError.connectionClosed("before the stream opened")
+        }
+        let id = nextID.withLock { $0 += 1; return $0 }
+        let (caller, sessionStreams) = (self.caller, self.openStreams)
+        let serve = endpoint.streams ?? { _, _, _ in throw Refusal.streamsNotServed }
+        Task {
+            do {
+                try await serve(try InMemoryTransport.acrossTheWire(Envelope(type: type, requestID: id, body: body)), caller, stream)
+                stream.finish()
+            } catch {
+                stream.abandon(because: error)
+            }
+            sessionStreams.remove(stream)
+            endpoint.openStreams.remove(stream)
+        }
+        return ByteStream(stream)
+    }
 
-    /// Encodes, frames and decodes an envelope as the wire would.
-    private static func roundTrip(_ envelope: Envelope) throws -> Envelope {
-        var decoder = FrameDecoder(maxBodySize: Frame.defaultMaxBodySize)
-        decoder.append(envelope.framed)
-        guard let body = try decoder.next() else { throw WireError.invalidMessage("frame did not decode") }
-        return try Envelope(decoding: body)
+    func close() async {
+        closed.withLock { $0 = true }
+        openStreams.close()
     }
 }

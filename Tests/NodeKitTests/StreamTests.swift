@@ -129,7 +129,7 @@ import Testing
         }
         let client = try await RPCClient.connect(host: "127.0.0.1", port: server.port, identity: KeyPair(), expectedPeer: key.publicKey.nodeID)
         let stream = try await client.openStream(.establishmentChallenge, body: .map([:]))
-        await #expect(throws: NetworkError.streamCancelled("by the peer: this node serves no streams")) {
+        await #expect(throws: Refusal.streamsNotServed) {
             for try await _ in stream {}
         }
         await client.close()

@@ -82,13 +82,17 @@ public final class RPCClient: Sendable {
     /// Opens an ordered stream: sends `type`/`body` as the stream's request, and returns
     /// the chunks the server streams back. The server may have at most `window` bytes
     /// (1 … 2^31−1) on their way or unread at any time; the stream shares the session with
-    /// requests and other streams.
+    /// requests and other streams. Throws `NetworkError.connectionClosed` when the
+    /// connection is already closed.
     public func openStream(_ type: MessageType, body: CBOR, window: Int = 1 << 20) async throws -> InboundStream {
         precondition((1...Int(Int32.max)).contains(window), "a stream window is 1 … 2^31−1 bytes")
         let channel = self.channel
         return try await channel.eventLoop.submit {
-            try channel.pipeline.syncOperations.handler(type: StreamMultiplexer.self)
-                .open(Envelope(type: type, requestID: 0, body: body), window: window)
+            // A closed channel's pipeline no longer holds its handlers.
+            guard let multiplexer = try? channel.pipeline.syncOperations.handler(type: StreamMultiplexer.self) else {
+                throw NetworkError.connectionClosed("before the stream opened")
+            }
+            return try multiplexer.open(Envelope(type: type, requestID: 0, body: body), window: window)
         }.get()
     }
 

@@ -22,7 +22,8 @@ public final class RPCServer: Sendable {
     public typealias ImmediateHandler = @Sendable (Envelope, PublicKey) -> Envelope?
     /// Serves an ordered stream opened by a proven peer with a request: writes the
     /// stream's bytes to the writer; the stream ends when it returns, and is abandoned
-    /// (the error's text sent as the reason) when it throws.
+    /// when it throws: a `RefusalConvertible` error reaches the opener as its typed
+    /// `Refusal`, any other as its text (`NetworkError.streamCancelled`).
     public typealias StreamHandler = @Sendable (Envelope, PublicKey, StreamWriter) async throws -> Void
 
     private let channel: Channel
@@ -72,7 +73,7 @@ public final class RPCServer: Sendable {
                         IdleSessionCloser(),
                         gate,
                         SecureChannelHandler(role: .responder, identity: identity, expectedPeer: nil, established: established),
-                        StreamMultiplexer(service: .init(handler: streams ?? { _, _, _ in throw NoStreams() },
+                        StreamMultiplexer(service: .init(handler: streams ?? { _, _, _ in throw Refusal.streamsNotServed },
                                                          established: established.futureResult,
                                                          maxStreams: maxStreamsPerSession, gate: gate)),
                         EnvelopeCodecHandler(answersBadInput: true),
@@ -99,9 +100,9 @@ public final class RPCServer: Sendable {
     }
 }
 
-/// The reason a server without a stream handler gives for refusing a stream.
-private struct NoStreams: Error, CustomStringConvertible {
-    var description: String { "this node serves no streams" }
+extension Refusal {
+    /// What a server without a stream handler answers every stream with.
+    public static let streamsNotServed = Refusal(.notServed, "this node serves no streams")
 }
 
 /// The server's open child channels, for shutdown and counting.

@@ -5,8 +5,10 @@ public struct TCPTransport: Transport {
     public init() {}
 
     public func listen(on address: NodeAddress, identity: KeyPair, immediate: RPCServer.ImmediateHandler?,
-                       handler: @escaping RPCServer.Handler) async throws -> any Listener {
-        let server = try await RPCServer.start(host: address.host, port: address.port, identity: identity, immediate: immediate, handler: handler)
+                       streams: StreamRequestHandler?, handler: @escaping RPCServer.Handler) async throws -> any Listener {
+        let serveStreams = streams.map { serve -> RPCServer.StreamHandler in { try await serve($0, $1, $2) } }
+        let server = try await RPCServer.start(
+            host: address.host, port: address.port, identity: identity, streams: serveStreams, immediate: immediate, handler: handler)
         return TCPListener(server: server, address: NodeAddress(host: address.host, port: server.port))
     }
 
@@ -28,6 +30,9 @@ struct TCPSession: PeerSession {
     var peer: PublicKey { client.peer }
     func request(_ type: MessageType, body: CBOR, timeout: Duration) async throws -> Envelope {
         try await client.request(type, body: body, timeout: TimeAmount(timeout))
+    }
+    func openStream(_ type: MessageType, body: CBOR, window: Int) async throws -> ByteStream {
+        ByteStream(try await client.openStream(type, body: body, window: window))
     }
     func close() async { await client.close() }
 }

@@ -70,7 +70,8 @@ public final class Node: Sendable {
         let requested = try NodeAddress(context.config.node.listen, allowingPortZero: true)
         let router = self.router
         let listener = try await context.transport.listen(
-            on: requested, identity: context.identity, immediate: { request, peer in router.answerImmediately(request, from: peer) }
+            on: requested, identity: context.identity, immediate: { request, peer in router.answerImmediately(request, from: peer) },
+            streams: { request, peer, sender in try await router.answerStream(request, from: peer, to: sender) }
         ) { request, peer in
             await router.answer(request, from: peer)
         }

@@ -5,8 +5,9 @@ import NIOCore
 /// Taking chunks grants the server room for as many bytes again, in steps of a quarter of
 /// the `window` (given when the stream was opened), so at most `window` bytes wait here
 /// unread and the session's event loop hears from the consumer once per step, not per chunk. Iteration ends normally
-/// when the server ends the stream; it throws `NetworkError.streamCancelled` when the
-/// server abandons it and `NetworkError.connectionClosed` when the session dies.
+/// when the server ends the stream; it throws the server's `Refusal` when the server
+/// refuses it with a typed reason, `NetworkError.streamCancelled` when the server abandons
+/// it otherwise, and `NetworkError.connectionClosed` when the session dies.
 /// Cancelling the iterating task, or calling `cancel()`, abandons the stream.
 public struct InboundStream: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer

@@ -18,6 +18,9 @@ struct StreamFrame: Equatable {
         case end = 4
         /// Either side: the stream is abandoned; payload = UTF-8 reason.
         case cancel = 5
+        /// Server → opener: the server's service refuses the stream (or gives it up) with a
+        /// typed reason; payload = a `Refusal` envelope (DAG-CBOR, its request = the stream ID).
+        case refuse = 6
     }
 
     static let marker: UInt32 = 1 << 31

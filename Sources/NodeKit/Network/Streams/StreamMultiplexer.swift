@@ -143,6 +143,13 @@ final class StreamMultiplexer: ChannelDuplexHandler {
             deliverArrived()
             let reason = "by the peer: " + (payload.readString(length: payload.readableBytes) ?? "")
             receiving.removeValue(forKey: frame.stream)?.continuation.finish(throwing: NetworkError.streamCancelled(reason))
+        case (.refuse, nil):
+            deliverArrived()
+            let refusal: Refusal
+            do { refusal = try Envelope(decoding: Array(payload.readableBytesView)).message(as: Refusal.self) } catch {
+                throw NetworkError.protocolViolation("stream \(frame.stream) refused with a refusal that does not decode: \(error)")
+            }
+            receiving.removeValue(forKey: frame.stream)?.continuation.finish(throwing: refusal)
         default:
             throw NetworkError.protocolViolation("stream frame \(frame.kind) sent in the wrong direction")
         }
@@ -151,11 +158,11 @@ final class StreamMultiplexer: ChannelDuplexHandler {
     private func openRequested(_ id: UInt64, credit: Int, request: [UInt8], service: Service) {
         guard sending[id] == nil else { return write(.cancel, id, reason: "stream \(id) is already open") }
         guard sending.count < service.maxStreams else {
-            return write(.cancel, id, reason: "more than \(service.maxStreams) streams open on this session")
+            return write(Refusal(.busy, "more than \(service.maxStreams) streams open on this session; wait for one to end"), on: id)
         }
         let envelope: Envelope
-        do { envelope = try Envelope(decoding: request) } catch {
-            return write(.cancel, id, reason: "the stream request does not decode: \(error)")
+        do throws(WireError) { envelope = try Envelope(decoding: request) } catch {
+            return write(error.refusal, on: id)
         }
         guard let context else { return }
         sending[id] = Sending(credit: credit)
@@ -167,7 +174,7 @@ final class StreamMultiplexer: ChannelDuplexHandler {
                     try await handler(envelope, peer, writer)
                     writer.finish()
                 } catch {
-                    writer.abort("\(error)")
+                    writer.abort(because: error)
                 }
             }
         }
@@ -224,11 +231,16 @@ final class StreamMultiplexer: ChannelDuplexHandler {
         write(.end, id, reason: nil)
     }
 
-    /// Abandons stream `id` (its handler failed), telling the peer why.
-    func abort(_ id: UInt64, reason: String) {
+    /// Abandons stream `id` (its handler threw `error`), telling the peer why: a
+    /// `RefusalConvertible` error as its typed refusal (`refuse`), any other as its text
+    /// (`cancel`).
+    func abort(_ id: UInt64, because error: any Error) {
         guard let s = sending.removeValue(forKey: id) else { return }
+        let refusal = (error as? any RefusalConvertible)?.refusal
+        let reason = refusal?.message ?? "\(error)"
         for (_, promise) in s.queue { promise.fail(NetworkError.streamCancelled("by this side: \(reason)")) }
-        if s.cancelledByPeer == nil { write(.cancel, id, reason: reason) }
+        guard s.cancelledByPeer == nil else { return }
+        if let refusal { write(refusal, on: id) } else { write(.cancel, id, reason: reason) }
     }
 
     // MARK: Receiving side (opener)
@@ -285,5 +297,12 @@ final class StreamMultiplexer: ChannelDuplexHandler {
         var payload = context.channel.allocator.buffer(capacity: reason?.utf8.count ?? 0)
         if let reason { payload.writeString(String(reason.prefix(512))) }
         context.writeAndFlush(wrapOutboundOut(StreamFrame(kind: kind, stream: id, payload: payload).encoded(context.channel.allocator)), promise: nil)
+    }
+
+    /// Refuses stream `id` with `refusal`, as an envelope the opener decodes like an answer's.
+    private func write(_ refusal: Refusal, on id: UInt64) {
+        guard let context, !isClosed else { return }
+        let payload = context.channel.allocator.buffer(bytes: Envelope(refusal, requestID: id).encoded)
+        context.writeAndFlush(wrapOutboundOut(StreamFrame(kind: .refuse, stream: id, payload: payload).encoded(context.channel.allocator)), promise: nil)
     }
 }

@@ -1,14 +1,12 @@
 import NIOCore
 
-/// The sending end of an ordered stream, handed to a server's stream handler.
+/// The sending end of an ordered stream on a secure session, handed to a server's stream
+/// handler (`StreamSending` states the contract).
 ///
-/// `send` suspends while the receiver has granted no room, so a slow receiver slows the
-/// sender instead of growing a buffer; it throws `NetworkError.streamCancelled` once the
-/// receiver abandoned the stream and `NetworkError.connectionClosed` once the session
-/// is gone. Call `send` from one task at a time; bytes arrive in the order sent. The
-/// stream ends when the handler returns (or is abandoned, with the error's text as the
-/// reason, when it throws).
-public final class StreamWriter: Sendable {
+/// `send` suspends while the receiver has granted no room. The stream ends when the
+/// handler returns; when it throws, the stream is abandoned: a `RefusalConvertible`
+/// error reaches the opener as its typed `Refusal`, any other as its text.
+public final class StreamWriter: StreamSending {
     /// The stream's ID (the opener's request ID).
     public let id: UInt64
     private let multiplexer: NIOLoopBound<StreamMultiplexer>
@@ -39,18 +37,13 @@ public final class StreamWriter: Sendable {
         }.get()
     }
 
-    /// Sends `bytes` as the next part of the stream.
-    public func send(_ bytes: [UInt8]) async throws {
-        try await send(ByteBuffer(bytes: bytes))
-    }
-
     func finish() {
         let (id, multiplexer) = (self.id, self.multiplexer)
         multiplexer.eventLoop.execute { multiplexer.value.finish(id) }
     }
 
-    func abort(_ reason: String) {
+    func abort(because error: any Error) {
         let (id, multiplexer) = (self.id, self.multiplexer)
-        multiplexer.eventLoop.execute { multiplexer.value.abort(id, reason: reason) }
+        multiplexer.eventLoop.execute { multiplexer.value.abort(id, because: error) }
     }
 }
