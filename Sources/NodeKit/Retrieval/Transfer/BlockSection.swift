@@ -3,8 +3,11 @@
 public struct BlockSection: Sendable, Equatable {
     /// The largest block a transfer carries: 2 MiB, the limit IPFS tools keep to.
     public static let maxDataLength = 2 << 20
-    /// The largest section: a largest block with a CID of a largest multihash.
-    public static let maxLength = maxDataLength + 2 * Varint.maxBytes + 8 + Multihash.maxDigestLength
+    /// The longest binary CID: version, codec, hash function and digest length varints, and
+    /// the longest digest a multihash may declare.
+    public static let maxCIDLength = 1 + 3 * Varint.maxBytes + Multihash.maxDigestLength
+    /// The most a section may declare after its length varint: a largest CID and block.
+    public static let maxLength = maxDataLength + maxCIDLength
 
     public let cid: CID
     /// The whole section: length varint, CID, data.

@@ -85,7 +85,7 @@ public struct BlockSectionReader: Sendable {
         let bodyStart = prefixLength
         section = []
         sectionLength = 0
-        let cid: CID, cidLength: Int
+        let (cid, cidLength): (CID, Int)
         do { (cid, cidLength) = try CID.decode(bytes[bodyStart...]) } catch { throw .malformedSection("bad CID: \(error)") }
         return BlockSection(cid: cid, bytes: bytes, dataStart: bodyStart + cidLength)
     }

@@ -41,15 +41,17 @@ enum PieceReads {
                 let slice = UnsafeMutableRawBufferPointer(rebasing: target[at..<(at + range.length)])
                 let got = try range.file.read(at: range.offset, into: slice)
                 guard got == range.length else {
+                    let end = range.offset + UInt64(got)
                     throw TransferError.damagedPiece(
-                        piece: range.piece, reason: "its CAR file ends at \(range.offset + UInt64(got)), before the block the index puts at \(range.offset)")
+                        piece: range.piece, reason: "its CAR file ends at \(end), before the block the index puts at \(range.offset)")
                 }
                 at += range.length
             }
             for section in expected {
                 let found = UnsafeRawBufferPointer(rebasing: target[section.at..<(section.at + section.header.count)])
                 guard found.elementsEqual(section.header) else {
-                    throw TransferError.damagedPiece(piece: section.piece, reason: "its CAR file does not hold block \(section.cid) where the index puts it")
+                    throw TransferError.damagedPiece(
+                        piece: section.piece, reason: "its CAR file does not hold block \(section.cid) where the index puts it")
                 }
             }
             return total

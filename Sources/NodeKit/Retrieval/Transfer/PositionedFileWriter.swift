@@ -85,7 +85,8 @@ final class PositionedFileWriter {
                 Result { () throws(IOError) in
                     let chunk = UnsafeMutableRawBufferPointer(rebasing: b[0..<n])
                     guard try readAll(into: chunk, at: source + done) == n else {
-                        throw IOError(path: path, operation: "read back", code: EIO, detail: "the file is shorter than what was written to it")
+                        throw IOError(
+                            path: path, operation: "read back", code: EIO, detail: "the file is shorter than what was written to it")
                     }
                     try writeAll(UnsafeRawBufferPointer(chunk), at: position + done)
                 }

@@ -120,12 +120,15 @@ public final class RetrievalOutput {
         guard replayed == checkpoint else {
             throw TransferError.partialOutputDamaged(
                 path: path,
-                reason: "its .filtop-partial file holds \(replayed.blocks) blocks (\(replayed.bytes) bytes, \(replayed.outputOffset) bytes of output) where the checkpoint says \(checkpoint.blocks) (\(checkpoint.bytes), \(checkpoint.outputOffset))")
+                reason: "its .filtop-partial file holds \(replayed.blocks) blocks (\(replayed.bytes) bytes, "
+                    + "\(replayed.outputOffset) bytes of output) where the checkpoint says \(checkpoint.blocks) "
+                    + "(\(checkpoint.bytes), \(checkpoint.outputOffset))")
         }
         let base = format.base
         let output = try PositionedFileWriter(path: path, opening: .existing, position: base + outputOffset)
         guard try output.size() >= base + outputOffset else {
-            throw TransferError.partialOutputDamaged(path: path, reason: "it is shorter than the \(base + outputOffset) bytes of the checkpoint")
+            throw TransferError.partialOutputDamaged(
+                path: path, reason: "it is shorter than the \(base + outputOffset) bytes of the checkpoint")
         }
         if case .fileRegion = format {} else { try output.truncate(to: outputOffset) }
         let sidecar = try PositionedFileWriter(path: sidecarPath, opening: .existing)

@@ -65,24 +65,26 @@ enum RetrievalSidecar {
         /// The next record, or nil at the end of the checkpointed length.
         mutating func next() throws -> Record? {
             guard windowStart + UInt64(position) < end else { return nil }
-            _ = try available(Varint.maxBytes)
-            let length: UInt64, prefix: Int
+            _ = try available(Varint.maxBytes + BlockSection.maxCIDLength)
+            let (length, prefix): (UInt64, Int)
             do { (length, prefix) = try Varint.decode(window[position...].prefix(Varint.maxBytes)) } catch {
                 throw damaged("a record's length is unreadable: \(error)")
             }
             guard length > 0, length <= UInt64(BlockSection.maxLength) else { throw damaged("a record declares \(length) bytes") }
-            let cidStart = position + prefix
-            _ = try available(prefix + min(Int(length), Varint.maxBytes * 2 + 8 + Multihash.maxDigestLength))
-            let cid: CID, cidLength: Int
-            do { (cid, cidLength) = try CID.decode(window[cidStart...]) } catch { throw damaged("a record's CID is unreadable: \(error)") }
+            guard position + prefix < window.count else { throw damaged("ends inside a record") }
+            let (cid, cidLength): (CID, Int)
+            do { (cid, cidLength) = try CID.decode(window[(position + prefix)...]) } catch {
+                throw damaged("a record's CID is unreadable: \(error)")
+            }
             guard cidLength <= Int(length) else { throw damaged("a record's CID is longer than its section") }
             let sectionLength = prefix + Int(length)
             guard cid.codec == Multicodec.dagPB.rawValue else {
-                position = cidStart + cidLength
+                position += prefix + cidLength
                 return Record(cid: cid, sectionLength: sectionLength, dataLength: Int(length) - cidLength, data: nil)
             }
+            // Reading more may move the window: offsets are taken from `position` after it.
             guard try available(sectionLength) else { throw damaged("ends inside the record of \(cid)") }
-            let data = window[(cidStart + cidLength)..<(position + sectionLength)]
+            let data = window[(position + prefix + cidLength)..<(position + sectionLength)]
             position += sectionLength
             return Record(cid: cid, sectionLength: sectionLength, dataLength: data.count, data: data)
         }

@@ -42,37 +42,45 @@ public enum TransferError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unexpectedBlock(let expected, let got):
-            return "the provider sent block \(got) where the traversal expected \(expected); the provider does not follow the transfer order, try another provider"
+            return "the provider sent block \(got) where the traversal expected \(expected): "
+                + "it does not follow the transfer order; try another provider"
         case .hashMismatch(let cid):
             return "block \(cid) does not hash to its CID: the provider sent corrupt data; try another provider"
         case .unverifiableHash(let cid):
-            return "block \(cid) uses hash function \(Multicodec.name(of: cid.multihash.code)), which this node cannot check (only sha2-256 and identity); the content cannot be retrieved safely"
+            return "block \(cid) uses hash function \(Multicodec.name(of: cid.multihash.code)), which this node cannot check "
+                + "(only sha2-256 and identity); the content cannot be retrieved safely"
         case .malformedBlock(let cid, let reason):
             return "block \(cid) is malformed (\(reason)); the content is damaged at the provider, try another provider"
         case .extraneousBlock(let cid):
-            return "the provider sent block \(cid) after the last block of the DAG; the provider does not follow the transfer order, try another provider"
+            return "the provider sent block \(cid) after the last block of the DAG: "
+                + "it does not follow the transfer order; try another provider"
         case .cannotTraverse(let cid, let codec):
-            return "block \(cid) has codec \(Multicodec.name(of: codec)); a transfer follows only raw and dag-pb blocks, so this DAG cannot be retrieved"
+            return "the DAG links to \(cid), a \(Multicodec.name(of: codec)) block; a transfer follows only raw and dag-pb blocks, "
+                + "so this DAG cannot be retrieved"
         case .dagTooLarge(let what, let limit):
             return "the DAG needs more than \(limit) \(what), the most one transfer allows; retrieve a smaller part of it"
         case .notAFile(let cid, let kind):
             return "\(cid) is a UnixFS \(kind), not a file; retrieve it with --car to get its blocks"
         case .sectionTooLarge(let length, let limit):
-            return "the provider declared a \(length)-byte block section, more than the \(limit)-byte limit; try another provider"
+            return "the provider declared a \(length)-byte block section, more than the \(limit)-byte limit; "
+                + "try another provider"
         case .malformedSection(let why):
             return "the provider sent a malformed block section (\(why)); try another provider"
         case .truncatedStream(let buffered):
-            return "the transfer stream ended inside a block (\(buffered) bytes of it received); retry to resume from the last verified block"
+            return "the transfer stream ended inside a block (\(buffered) bytes of it received); "
+                + "retry to resume from the last verified block"
         case .incomplete(let next):
             return "the transfer is not complete: block \(next) has not arrived yet; resume the retrieval to finish it"
         case .missingBlock(let cid):
             return "block \(cid) is not in this node's blockstore; re-import the piece that holds it"
         case .blockTooLarge(let cid, let length, let limit):
-            return "block \(cid) is \(length) bytes, more than the \(limit) bytes a transfer carries; re-chunk the content with smaller blocks"
+            return "block \(cid) is \(length) bytes, more than the \(limit) bytes a transfer carries; "
+                + "re-import the content with smaller blocks"
         case .damagedPiece(let piece, let reason):
             return "piece \(piece) is damaged: \(reason); re-import it"
         case .partialOutputDamaged(let path, let reason):
-            return "cannot resume the partial retrieval at \(path): \(reason); remove it and its .filtop-partial file and retrieve again"
+            return "cannot resume the partial retrieval at \(path): \(reason); "
+                + "remove it and its .filtop-partial file and retrieve again"
         }
     }
 }

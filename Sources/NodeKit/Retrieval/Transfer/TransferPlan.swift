@@ -26,6 +26,9 @@ public struct TransferPlan: Sendable {
         public let blocks: Int
         /// The sum of their data lengths: what the deal charges for.
         public let bytes: UInt64
+        /// How many file reads the sections took (sections back to back in a CAR file are
+        /// read together).
+        public let reads: Int
     }
 
     /// The default most section bytes one chunk holds.
@@ -77,16 +80,24 @@ public struct TransferPlan: Sendable {
     public mutating func nextChunk(maxBytes: UInt64) async throws -> Chunk? {
         var ranges: [PieceReads.Range] = []
         var expected: [PieceReads.Expected] = []
-        var blocks = 0, bytes: UInt64 = 0, total = 0
+        var blocks = 0
+        var bytes: UInt64 = 0
+        var total = 0
         while let cid = order.next {
-            let place = try self.place(of: cid)
+            let place: BlockPlace
+            do { place = try self.place(of: cid) } catch {
+                // The blocks before it are still sent; the next call reports it.
+                if blocks > 0 { break }
+                throw error
+            }
             if blocks > 0, bytes + UInt64(place.dataLength) > maxBytes || total + place.sectionLength > chunkCapacity { break }
             try await pass(cid, place)
             expected.append(PieceReads.Expected(at: total, cid: cid, piece: place.piece, header: place.header(of: cid)))
             if let last = ranges.last, last.file.path == place.carPath, last.offset + UInt64(last.length) == place.sectionOffset {
                 ranges[ranges.count - 1].length += place.sectionLength
             } else {
-                ranges.append(PieceReads.Range(file: try file(place.carPath), piece: place.piece, offset: place.sectionOffset, length: place.sectionLength))
+                ranges.append(PieceReads.Range(
+                    file: try file(place.carPath), piece: place.piece, offset: place.sectionOffset, length: place.sectionLength))
             }
             blocks += 1
             bytes += UInt64(place.dataLength)
@@ -96,7 +107,7 @@ public struct TransferPlan: Sendable {
         let sections = try await PieceReads.read(ranges, total: total, expecting: expected)
         blocksSent += blocks
         bytesSent += bytes
-        return Chunk(sections: sections, blocks: blocks, bytes: bytes)
+        return Chunk(sections: sections, blocks: blocks, bytes: bytes, reads: ranges.count)
     }
 
     /// Where the block due next is stored, or why it cannot be sent.
