@@ -7,7 +7,8 @@ import Logging
 ///
 /// Services by role: `ControlService` (always; admin-only over the wire), `Payments`
 /// (always; with the ledger's service under the `ledger` role), `Market` (always; its
-/// gateway, provider and client parts by role), `RegisterService` (register),
+/// gateway, provider and client parts by role), `Retrieval` (always; its provider, client
+/// and broker parts by role), `RegisterService` (register),
 /// `EstablishmentService` (gateway and provider: they answer challenges), `RegisterSync`
 /// (any node with a register configured; it also runs the establishments of the node's
 /// roles: a client with gateways, a gateway with providers).
@@ -22,6 +23,8 @@ public final class Node: Sendable {
     public let payments: Payments
     /// The market roles: gateway, provider publishing, client discovery, reputation.
     public let market: Market
+    /// Retrieval deals: the provider's, the client's, and the gateway's brokering.
+    public let retrieval: Retrieval
     private let services: [any NodeService]
     private let registerSync: RegisterSync
     private let listener = Locked<(any Listener)?>(nil)
@@ -52,8 +55,9 @@ public final class Node: Sendable {
             : nil
         payments = Payments(context: context, localLedger: localLedger)
         market = try Market(context: context, payments: payments)
+        retrieval = Retrieval(context: context, payments: payments, market: market)
         control = ControlService(context: context, peers: peers, payments: payments, market: market)
-        var services: [any NodeService] = [control, payments, market]
+        var services: [any NodeService] = [control, payments, market, retrieval]
         if context.roles.contains(.register) { services.append(RegisterService(context: context)) }
         if !context.roles.isDisjoint(with: [.gateway, .provider]) { services.append(EstablishmentService(context: context)) }
         registerSync = RegisterSync(context: context, establishments: market.establishments(gatewayPeers: peers))

@@ -51,6 +51,12 @@ public struct ChannelManager: Sendable {
         return id
     }
 
+    /// The open outbound channel to `peer` that payments use (the newest), if any.
+    public func openChannel(to peer: NodeID) async throws -> ChannelSummary? {
+        guard let open = try await store.openOutbound(to: peer) else { return nil }
+        return ChannelSummary(open, lanes: try await store.lanes(of: open.id))
+    }
+
     /// An open outbound channel to `peer` with at least `available` not yet promised,
     /// topping up the newest open one (or opening one) by what is missing — or by
     /// `topUp` when that is more, so a payer of many small amounts does not send a ledger
@@ -72,17 +78,27 @@ public struct ChannelManager: Sendable {
         case increment(TokenAmount)
     }
 
+    /// Runs in the transaction that stores a new voucher, so what the caller records of
+    /// it (a deal's lane and what it has promised) is stored with it or not at all.
+    typealias SignedRecord = @Sendable (Voucher, Database) throws -> Void
+
     /// A voucher asked for, waiting for its batch.
     struct VoucherRequest: Sendable {
         let channel: ChannelID
         let amount: Amount
         let lane: UInt64?
+        var record: SignedRecord? = nil
     }
 
     /// Signs the next voucher of `lane` (a new lane when nil) on outbound channel `id`.
     /// Refused, with the shortfall, when all lanes would owe more than the channel holds.
     public func createVoucher(channel id: ChannelID, amount: Amount, lane: UInt64? = nil) async throws -> Voucher {
-        let voucher = try await signing.submit(VoucherRequest(channel: id, amount: amount, lane: lane))
+        try await createVoucher(channel: id, amount: amount, lane: lane, record: nil)
+    }
+
+    /// `createVoucher`, with `record` run inside the transaction that stores the voucher.
+    func createVoucher(channel id: ChannelID, amount: Amount, lane: UInt64?, record: SignedRecord?) async throws -> Voucher {
+        let voucher = try await signing.submit(VoucherRequest(channel: id, amount: amount, lane: lane, record: record))
         activity.record(voucher, delta: voucher.amount)
         return voucher
     }
@@ -102,6 +118,7 @@ public struct ChannelManager: Sendable {
                 }
                 let voucher = try nextVoucher(request, channel: channels[id]!, lanes: lanes[id]!, identity: identity)
                 try store.saveLane(voucher, now: now, db)
+                try request.record?(voucher, db)
                 lanes[id]![voucher.lane] = LaneState(lane: voucher.lane, nonce: voucher.nonce, amount: voucher.amount)
                 return voucher
             }
@@ -135,6 +152,11 @@ public struct ChannelManager: Sendable {
             throw PaymentError.overspend(channel: id, by: TokenAmount(unchecked: owed - channel.funds.attoFIL), funds: channel.funds)
         }
         return try Voucher(channel: id, lane: laneID, nonce: (last?.nonce ?? 0) + 1, amount: total, signer: identity)
+    }
+
+    /// The best voucher this node signed on `lane` of outbound channel `id`, if any.
+    public func voucher(channel id: ChannelID, lane: UInt64) async throws -> Voucher? {
+        try await store.lanes(of: id).first { $0.voucher.lane == lane }?.voucher
     }
 
     /// Sends `voucher` to its channel's payee and returns the payee's receipt (given only

@@ -71,7 +71,7 @@ public enum ClientDealMachine {
             (deal.status, deal.message) = (.rejected, why)
             return []
         case .notFound(let why):
-            guard [.waitForAcceptance, .ongoing, .fundsNeeded, .sendFunds].contains(s) else { throw refuse() }
+            guard s != .cancelling else { throw refuse() }
             (deal.status, deal.message) = (.dealNotFound, why)
             return [.closeTransfer]
         case .paymentChannelSkip:

@@ -191,3 +191,87 @@ extension DealStore {
         }
     }
 }
+
+/// A client's retrieval request as stored: what it asked for and where it writes.
+struct StoredRetrievalRequest: Sendable, Equatable {
+    var id: UInt64
+    var payload: CID
+    var pieceCID: String?
+    var output: String
+    var car: Bool
+    var totalBytes: UInt64
+    var status: RetrievalSummary.Status
+    var message: String
+    var createdAt: Date
+    var updatedAt: Date
+}
+
+extension DealStore {
+    /// Stores a new retrieval request, choosing its ID (one above every ID used).
+    func insertRequest(_ make: @escaping @Sendable (UInt64) -> StoredRetrievalRequest) async throws -> StoredRetrievalRequest {
+        try await database.writeDurably { db in
+            let id = UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM retrieval_request") ?? 0) + 1
+            let request = make(id)
+            try Self.write(request, db)
+            return request
+        }
+    }
+
+    /// Stores `request`'s current state.
+    func saveRequest(_ request: StoredRetrievalRequest) async throws {
+        try await database.writeDurably { db in try Self.write(request, db) }
+    }
+
+    func request(_ id: UInt64) async throws -> StoredRetrievalRequest? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM retrieval_request WHERE id = ?", arguments: [Int64(clamping: id)]).map(Self.decodeRequest)
+        }
+    }
+
+    /// Requests, newest first, at most `limit`; or only the running ones.
+    func requests(runningOnly: Bool = false, limit: Int = 200) async throws -> [StoredRetrievalRequest] {
+        try await database.read { db in
+            let filter = runningOnly ? "WHERE status = 'running'" : ""
+            return try Row.fetchAll(db, sql: "SELECT * FROM retrieval_request \(filter) ORDER BY id DESC LIMIT ?", arguments: [limit])
+                .map(Self.decodeRequest)
+        }
+    }
+
+    /// The running request for `payload` writing to `output`, if there is one.
+    func runningRequest(payload: CID, output: String) async throws -> StoredRetrievalRequest? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM retrieval_request WHERE status = 'running' AND payload = ? AND output = ? ORDER BY id DESC LIMIT 1",
+                             arguments: [payload.description, output]).map(Self.decodeRequest)
+        }
+    }
+
+    /// Records, in the transaction that stores a voucher for client deal `id` with
+    /// `provider`, the channel and lane it pays on.
+    static func recordLane(_ voucher: Voucher, deal id: UInt64, provider: NodeID, _ db: Database) throws {
+        try db.execute(sql: "UPDATE retrieval_deal SET channel = ?, lane = ? WHERE side = 'client' AND peer = ? AND id = ?",
+                       arguments: [voucher.channel.description, Int64(clamping: voucher.lane), provider.description, Int64(clamping: id)])
+    }
+
+    private static func write(_ r: StoredRetrievalRequest, _ db: Database) throws {
+        try db.execute(sql: """
+            REPLACE INTO retrieval_request (id, payload, piece, output, car, total_bytes, status, message, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [Int64(clamping: r.id), r.payload.description, r.pieceCID, r.output, r.car ? 1 : 0, Int64(clamping: r.totalBytes),
+                             r.status.rawValue, r.message, StoredTime.milliseconds(r.createdAt), StoredTime.milliseconds(r.updatedAt)])
+    }
+
+    private static func decodeRequest(_ row: Row) throws -> StoredRetrievalRequest {
+        var r = StoredRow(row, subject: "a retrieval request")
+        let id = UInt64(try r.integer("id", in: 0...Int64.max))
+        r.subject = "retrieval request \(id)"
+        let payloadText = try r.text("payload")
+        guard let payload = try? CID(payloadText) else { throw CorruptRowError(subject: r.subject, column: "payload", problem: "not a CID") }
+        guard let status = RetrievalSummary.Status(rawValue: try r.text("status")) else {
+            throw CorruptRowError(subject: r.subject, column: "status", problem: "not running, completed, failed or cancelled")
+        }
+        return StoredRetrievalRequest(
+            id: id, payload: payload, pieceCID: row["piece"], output: try r.text("output"), car: try r.integer("car") != 0,
+            totalBytes: try r.size("total_bytes"), status: status, message: try r.text("message"), createdAt: try r.time("created_at"),
+            updatedAt: try r.time("updated_at"))
+    }
+}

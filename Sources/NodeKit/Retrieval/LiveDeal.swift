@@ -51,14 +51,16 @@ final class LiveDeal: Sendable {
         return try outcome.get()
     }
 
-    /// Returns once `condition` holds of the record (at once if it does now), or throws
-    /// `CancellationError` when the task is cancelled. Wake-ups come from `change` and
-    /// `poke`.
-    func wait(until condition: @Sendable (DealRecord) -> Bool) async throws {
+    /// Returns once `condition` holds of the record (at once if it does now), or once a
+    /// transfer newer than `transfer` began; throws `CancellationError` when the task is
+    /// cancelled. Wake-ups come from `change`, `beginTransfer` and `poke`. `condition` runs
+    /// under the deal's lock: it must not call back into the deal.
+    func wait(superseding transfer: UInt64? = nil, until condition: @escaping @Sendable (DealRecord) -> Bool) async throws {
+        let condition: @Sendable (State) -> Bool = { s in condition(s.record) || transfer.map { s.transfer != $0 } ?? false }
         while true {
             try Task.checkCancellation()
             let id: UInt64? = state.withLock { s in
-                if condition(s.record) { return nil }
+                if condition(s) { return nil }
                 s.nextWaiter += 1
                 return s.nextWaiter
             }
@@ -66,7 +68,7 @@ final class LiveDeal: Sendable {
             await withTaskCancellationHandler {
                 await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                     let resumeNow = state.withLock { s -> Bool in
-                        if condition(s.record) || Task.isCancelled { return true }
+                        if condition(s) || Task.isCancelled { return true }
                         s.waiters[id] = c
                         return false
                     }

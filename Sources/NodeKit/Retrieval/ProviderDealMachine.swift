@@ -8,7 +8,8 @@
 ///   voucher covers what was sent);
 /// - end: Ongoing → FundsNeededLastPayment (all sent, not all paid; skipped when it is) → Finalizing →
 ///   Completing → Completed;
-/// - failure: any → Failing → Errored; cancel by the client: any → Cancelling → Cancelled.
+/// - failure: any → Failing → Errored; cancel (by the client or the operator): any →
+///   Cancelling → Cancelled.
 public enum ProviderDealMachine {
     public enum Event: Sendable, Equatable {
         case accepted
@@ -23,7 +24,8 @@ public enum ProviderDealMachine {
         case cleanupComplete
         case failed(String)
         case errored
-        case clientCancelled(String)
+        /// The client, or the provider's operator, cancels the deal.
+        case cancel(String)
         case cancelComplete
         /// The client went away; the deal waits for it to come back.
         case interrupted(String)
@@ -103,7 +105,7 @@ public enum ProviderDealMachine {
             guard s == .failing else { throw refuse() }
             deal.status = .errored
             return []
-        case .clientCancelled(let why):
+        case .cancel(let why):
             guard s != .cancelling, s != .failing else { throw refuse() }
             (deal.status, deal.message) = (.cancelling, why)
             return [.closeTransfer]

@@ -2,7 +2,7 @@ import GRDB
 
 extension DealStore {
     /// Retrieval deals on both sides (`retrieval_deal`), each status change
-    /// (`retrieval_deal_history`), the provider's standing terms (`provider_retrieval_terms`), and the client's retrieval requests
+    /// (`retrieval_deal_history`), the provider's standing terms (`provider_retrieval_terms`), what a gateway has been paid for each deal it brokers (`gateway_brokered_deal`), and the client's retrieval requests
     /// (`retrieval_request`). Node IDs and CIDs are text, amounts decimal attoFIL text,
     /// times Unix milliseconds. Released identifiers never change.
     static let migrations: [StoreMigration] = [
@@ -54,6 +54,12 @@ extension DealStore {
                     unseal TEXT NOT NULL,
                     payment_interval INTEGER NOT NULL,
                     payment_increase INTEGER NOT NULL);
+                CREATE TABLE gateway_brokered_deal (
+                    client TEXT NOT NULL,
+                    provider TEXT NOT NULL,
+                    deal INTEGER NOT NULL,
+                    gross TEXT NOT NULL,
+                    PRIMARY KEY (client, provider, deal)) WITHOUT ROWID;
                 CREATE TABLE retrieval_request (
                     id INTEGER PRIMARY KEY,
                     payload TEXT NOT NULL,

@@ -1,0 +1,258 @@
+import Foundation
+
+/// The client's side of retrieval deals: queries providers, turns a retrieval order
+/// into a request with its deal, runs each deal (`ClientDealRun`) in the background, and
+/// resumes every unfinished deal when the node starts.
+///
+/// A Piece CID is looked up through the gateways (paid discovery, `OfferFinder`); the
+/// deal is then brokered by the gateway the offer came through. A payload CID is asked of
+/// the providers in the node's copy of the register, and paid for directly.
+public final class ClientDeals: Sendable {
+    /// Providers asked at once when looking for a payload CID.
+    static let maxQueried = 16
+
+    private let context: NodeContext
+    let store: DealStore
+    private let manager: ChannelManager
+    private let finder: OfferFinder?
+    private let live = Locked<[DealKey: (deal: LiveDeal, task: Task<Void, Never>)]>([:])
+    private let newDeals = SerialWork()
+
+    init(context: NodeContext, store: DealStore, manager: ChannelManager, finder: OfferFinder?) {
+        self.context = context
+        self.store = store
+        self.manager = manager
+        self.finder = finder
+    }
+
+    /// Resumes every unfinished deal.
+    func start() async {
+        do {
+            for record in try await store.unfinished(side: .client) { launch(LiveDeal(record)) }
+        } catch {
+            context.note(.error, .deal, "could not read the unfinished deals to resume them: \(error)")
+        }
+    }
+
+    /// Stops every running deal where it is (each resumes on the next start).
+    func stop() async {
+        let running = live.withLock { deals -> [Task<Void, Never>] in
+            defer { deals.removeAll() }
+            return deals.values.map(\.task)
+        }
+        for task in running { task.cancel() }
+        for task in running { await task.value }
+    }
+
+    // MARK: Query
+
+    /// The providers for `target` and their answers (see `RetrievalControl.query`).
+    func query(_ target: String, provider: NodeID?) async throws -> [QueryAnswer] {
+        let parsed = try RetrievalTarget(target)
+        let candidates: [(provider: NodeID, gateway: NodeID?)]
+        if let provider {
+            candidates = [(provider, nil)]
+        } else {
+            candidates = try await discover(parsed)
+        }
+        return await withTaskGroup(of: (Int, QueryAnswer).self) { group in
+            for (i, candidate) in candidates.enumerated() {
+                group.addTask { [self] in (i, await ask(candidate.provider, gateway: candidate.gateway, about: parsed)) }
+            }
+            var answers: [(Int, QueryAnswer)] = []
+            for await answer in group { answers.append(answer) }
+            return answers.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    private func ask(_ provider: NodeID, gateway: NodeID?, about target: RetrievalTarget) async -> QueryAnswer {
+        do {
+            let session = try await context.connect(to: provider)
+            defer { Task { await session.close() } }
+            let response = try await session.call(target.query, expecting: RetrievalQueryResponse.self)
+            return QueryAnswer(provider: provider, gateway: gateway, response: response)
+        } catch {
+            return QueryAnswer(provider: provider, gateway: gateway, response: nil, error: "\(error)")
+        }
+    }
+
+    /// Providers that may hold `target`: the offers the gateways return for a Piece CID
+    /// (each with the gateway it came through), or the register's providers.
+    private func discover(_ target: RetrievalTarget) async throws -> [(provider: NodeID, gateway: NodeID?)] {
+        switch target {
+        case .piece(let pieceCID):
+            guard let finder else { throw RetrievalError.roleMissing(.client, "finding providers through the gateways") }
+            let found = try await finder.find(pieceCID, gateway: nil)
+            var seen = Set<NodeID>()
+            return found.offers.compactMap { offer in
+                seen.insert(offer.offer.providerID).inserted ? (offer.offer.providerID, offer.gateway) : nil
+            }
+        case .payload:
+            let copy = RegisterStore(database: context.blockstore.database, table: .localCopy)
+            let now = UInt64(max(0, context.clock.now.timeIntervalSince1970))
+            return try await copy.list(role: .provider, now: now).map(\.nodeID).filter { $0 != context.nodeID }
+                .prefix(Self.maxQueried).map { ($0, nil) }
+        }
+    }
+
+    // MARK: Retrieve
+
+    /// Starts (or finds running) the retrieval `order` asks for.
+    func retrieve(_ order: RetrievalOrder) async throws -> RetrievalSummary {
+        guard order.output.hasPrefix("/") else {
+            throw RetrievalError.invalidValue("the output path must be absolute (got '\(order.output)'); the CLI and console resolve relative paths")
+        }
+        guard (1...16).contains(order.providerCount) else {
+            throw RetrievalError.invalidValue("split a retrieval over 1 to 16 providers (got \(order.providerCount))")
+        }
+        let target = try RetrievalTarget(order.target)
+        if case .payload(let root) = target, let running = try await store.runningRequest(payload: root, output: order.output) {
+            return try await summary(running)
+        }
+        var answers = try await query(order.target, provider: nil, among: order.providers)
+        answers = answers.filter { answer in
+            guard let r = answer.response, r.status == .available, r.payload != nil else { return false }
+            return order.maxPricePerByte.map { r.pricePerByte <= $0 } ?? true
+        }
+        answers.sort { ($0.response!.pricePerByte, $0.response!.unsealPrice) < ($1.response!.pricePerByte, $1.response!.unsealPrice) }
+        guard let best = answers.first, let response = best.response, let root = response.payload else {
+            let limit = order.maxPricePerByte.map { " at or below \($0) per byte" } ?? ""
+            throw RetrievalError.noProvider("no provider offers \(order.target)\(limit); check it with 'filtop client query \(order.target)'")
+        }
+        if let running = try await store.runningRequest(payload: root, output: order.output) { return try await summary(running) }
+        if RetrievalOutput.isPartial(path: order.output, format: order.car ? .car : .file) {
+            throw RetrievalError.invalidValue("\(order.output) is a partial retrieval of another request; remove it and its .filtop-partial file, or choose another path")
+        }
+        let now = context.clock.now
+        let pieceCID: String? = if case .piece(let p) = target { p.description } else { nil }
+        let request = try await store.insertRequest { id in
+            StoredRetrievalRequest(id: id, payload: root, pieceCID: pieceCID, output: order.output, car: order.car, totalBytes: response.size,
+                                   status: .running, message: "", createdAt: now, updatedAt: now)
+        }
+        let record = try await newDeals.run { [self] () -> Result<DealRecord, any Error> in
+            do {
+                let record = DealRecord(
+                    side: .client, id: try await store.nextClientDealID(), peer: best.provider, broker: best.gateway, payload: root,
+                    pieceCID: pieceCID, params: response.params, totalBytes: response.size, totalBlocks: response.blocks, request: request.id,
+                    output: DealOutput(path: order.output, car: order.car), createdAt: now)
+                try await store.insert(record)
+                return .success(record)
+            } catch {
+                return .failure(error)
+            }
+        }.get()
+        DealJournal.note(record, previous: .errored, context: context)
+        launch(LiveDeal(record))
+        return try await summary(request)
+    }
+
+    private func query(_ target: String, provider: NodeID?, among providers: [NodeID]) async throws -> [QueryAnswer] {
+        guard !providers.isEmpty else { return try await query(target, provider: nil) }
+        var answers: [QueryAnswer] = []
+        for p in providers { answers += try await query(target, provider: p) }
+        return answers
+    }
+
+    /// Runs `deal` in the background; when it ends, its request ends with it.
+    private func launch(_ deal: LiveDeal) {
+        let key = deal.record.key
+        let run = ClientDealRun(context: context, store: store, manager: manager, deal: deal)
+        let task = Task { [self] in
+            await run.run()
+            guard !Task.isCancelled else { return }
+            live.withLock { _ = $0.removeValue(forKey: key) }
+            await finishRequest(of: deal.record)
+        }
+        live.withLock { $0[key] = (deal, task) }
+    }
+
+    /// Marks a request completed, failed or cancelled once its deal has ended.
+    private func finishRequest(of deal: DealRecord) async {
+        guard let id = deal.request, deal.isTerminal else { return }
+        do {
+            guard var request = try await store.request(id), request.status == .running else { return }
+            switch deal.status {
+            case .completed: request.status = .completed
+            case .cancelled: (request.status, request.message) = (.cancelled, deal.message)
+            default: (request.status, request.message) = (.failed, "deal \(deal.key) \(deal.status): \(deal.message)")
+            }
+            request.updatedAt = context.clock.now
+            try await store.saveRequest(request)
+            context.note(deal.status == .completed ? .info : .warning, .deal,
+                         "retrieval \(id) of \(request.payload) \(request.status.rawValue): \(request.output)\(request.message.isEmpty ? "" : " — \(request.message)")")
+        } catch {
+            context.note(.error, .deal, "could not record the end of retrieval \(id): \(error)")
+        }
+    }
+
+    // MARK: Listing and cancel
+
+    /// A request with its deals as they are now (running deals as in memory).
+    func summary(_ request: StoredRetrievalRequest) async throws -> RetrievalSummary {
+        let deals = try await store.deals(ofRequest: request.id).map { live.withLock { [key = $0.key] in $0[key]?.deal.record } ?? $0 }
+        var paid = TokenAmount.zero
+        for d in deals { paid = try paid.adding(d.paid) }
+        return RetrievalSummary(
+            id: request.id, payload: request.payload, pieceCID: request.pieceCID, output: request.output, car: request.car,
+            status: request.status, message: request.message, totalBytes: request.totalBytes, bytes: deals.reduce(0) { $0 + $1.bytes },
+            paid: paid, createdAt: request.createdAt, updatedAt: deals.map(\.updatedAt).max() ?? request.updatedAt, deals: deals)
+    }
+
+    /// The running deals' records as in memory (progress not yet stored).
+    func liveRecords() -> [DealKey: DealRecord] {
+        live.withLock { $0.mapValues { $0.deal.record } }
+    }
+
+    /// Cancels the client deal `key`.
+    func cancel(_ key: DealKey) async throws -> DealRecord {
+        guard let running = live.withLock({ $0[key] }) else {
+            guard let stored = try await store.deal(key) else { throw RetrievalError.unknownDeal(key) }
+            guard !stored.isTerminal else { throw RetrievalError.dealEnded(key, stored.status) }
+            throw RetrievalError.notReady(key, "it is not running on this node")
+        }
+        running.task.cancel()
+        await running.task.value
+        let deal = running.deal
+        let now = context.clock.now
+        let (store, context) = (self.store, self.context)
+        if !deal.record.isTerminal, deal.record.status != .cancelling {
+            _ = try await deal.change({ record in
+                let effects = try ClientDealMachine.apply(.cancel("cancelled by the operator"), to: &record)
+                record.updatedAt = now
+                return effects
+            }, persist: { record, before in
+                try await store.save(record, previous: before)
+                DealJournal.note(record, previous: before, context: context)
+            })
+        }
+        launch(deal)  // runs Cancelling → Cancelled (telling the provider)
+        if let task = live.withLock({ $0[key]?.task }) { await task.value }
+        return deal.record
+    }
+}
+
+/// What a retrieval asks for: a DAG by its root, or a piece by its Piece CID.
+enum RetrievalTarget: Sendable {
+    case payload(CID)
+    case piece(PieceCID)
+
+    init(_ text: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let cid: CID
+        do { cid = try CID(trimmed) } catch {
+            throw RetrievalError.invalidTarget("'\(text)' is not a CID: \(error); give a payload CID (bafy…) or a Piece CID (baga…)")
+        }
+        if cid.codec == Multicodec.filCommitmentUnsealed.rawValue {
+            do { self = .piece(try PieceCID(cid)) } catch { throw RetrievalError.invalidTarget("\(error)") }
+        } else {
+            self = .payload(cid)
+        }
+    }
+
+    var query: RetrievalQuery {
+        switch self {
+        case .payload(let root): return RetrievalQuery(payload: root)
+        case .piece(let piece): return RetrievalQuery(payload: nil, pieceCID: piece.description)
+        }
+    }
+}
