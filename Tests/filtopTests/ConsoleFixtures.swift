@@ -169,6 +169,7 @@ enum ConsoleFixture {
         await feed.refresh()
         await feed.refreshPayments()
         await feed.refreshMarket()
+        await feed.refreshDeals()
         for i in 0..<logLines {
             mailbox.post(NodeEvent(time: FixedNodeControl.started.addingTimeInterval(Double(i)), level: i % 7 == 3 ? .warning : .info,
                                    source: "filtop.node", message: "event \(i): piece baga6ea4seaq\(i) announced"))
@@ -180,7 +181,7 @@ enum ConsoleFixture {
 
     /// The `:` line of a console whose home is `home` and working directory `cwd`.
     static func commands(home: String = "/home/op", cwd: String = "/", readOnly: Bool = false) -> ConsoleCommandLine {
-        ConsoleCommandLine(views: ["overview", "content", "peers", "channels", "offers", "providers", "log"], themes: { ["dusk"] },
+        ConsoleCommandLine(views: ["overview", "content", "peers", "channels", "offers", "providers", "deals", "log"], themes: { ["dusk"] },
                            paths: PathCompletion(home: home, workingDirectory: cwd), readOnly: readOnly)
     }
 
