@@ -290,12 +290,11 @@ import Testing
         #expect(console.book.orders.isEmpty && console.book.cancels.isEmpty)
     }
 
-    /// A node without retrieval (in process: the role is missing; across an admin session
-    /// that does not carry it: not served) says so once, in one line, with no flash.
+    /// A node without retrieval (in process: the role is missing; across an admin session:
+    /// not served) says so once, in one line, with no flash.
     @Test(arguments: ControlKind.allCases) func aNodeWithoutDealsSaysSoQuietly(kind: ControlKind) async throws {
         let clock = ManualTimeSource(FixedNodeControl.started)
-        let node: any NodeControl = kind == .inProcess ? ListingNodeControl() : FixedNodeControl()
-        let app = try await ConsoleFixture.app(clock: clock, control: node, via: kind)
+        let app = try await ConsoleFixture.app(clock: clock, control: ListingNodeControl(), via: kind)
         _ = app.handle(.character("7"))
         #expect(app.dealsView.caption == "not served")
         #expect(app.flash.current(at: clock.now) == nil)
