@@ -80,4 +80,24 @@ final class ProbeSource: TableSource {
         table.setFilter("")
         #expect(table.visible == [0, 1, 2])
     }
+
+    /// A source's cell roles colour its cells, except on the selected row, which keeps the
+    /// selection's style so it reads as one bar.
+    @Test func aCellsRoleStylesItUnlessItsRowIsSelected() {
+        struct Flagged: TableSource {
+            var count: Int { 2 }
+            func id(_ row: Int) -> String { "\(row)" }
+            func cell(_ row: Int, _ column: Int) -> String { column == 0 ? "row\(row)" : "bad" }
+            func sortKey(_ row: Int, _ column: Int) -> TableRow.SortKey { .number(Double(row)) }
+            func role(_ row: Int, _ column: Int) -> ThemeRole? { column == 1 ? .flashError : nil }
+        }
+        var table = Table(columns: [TableColumn("ROW", width: .fixed(5)), TableColumn("STATE", width: .fixed(5))])
+        table.setSource(Flagged())
+        var buffer = CellBuffer(size: Size(width: 11, height: 3))
+        let theme = Theme.builtIn
+        table.render(into: &buffer, rect: buffer.bounds, context: Fixture.context(theme))
+        #expect(buffer[6, 1].style == theme[.tableSelected] && buffer[0, 1].style == theme[.tableSelected])
+        #expect(buffer[6, 2].style == theme[.flashError])
+        #expect(buffer[0, 2].style == theme[.tableRow])
+    }
 }

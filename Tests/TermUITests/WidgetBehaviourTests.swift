@@ -74,6 +74,10 @@ import Testing
         var narrow = CellBuffer(size: Size(width: 60, height: 1))
         tabs.render(into: &narrow, rect: narrow.bounds, context: Fixture.context())
         #expect(narrow.text == " 1   2   3   4   5   6 Providers   7\n")
+        // Eight views on 80 columns: the titles stay, without their padding.
+        let eight = Tabs(titles: ["Overview", "Content", "Peers", "Channels", "Offers", "Providers", "Deals", "Log"], selected: 6)
+        eight.render(into: &wide, rect: wide.bounds, context: Fixture.context())
+        #expect(wide.text == "1 Overview 2 Content 3 Peers 4 Channels 5 Offers 6 Providers  7 Deals  8 Log\n")
     }
 
     @Test func flashClearsAfterItsLifetime() {

@@ -25,7 +25,7 @@ import Testing
     @Test func logCaptionCountsTheLinesTheFilterKeeps() async throws {
         let clock = ManualTimeSource(FixedNodeControl.started)
         let app = try await ConsoleFixture.app(clock: clock)
-        for key in "7/event 1:" { _ = app.handle(.character(key)) }
+        for key in "8/event 1:" { _ = app.handle(.character(key)) }
         _ = app.handle(.enter)
         #expect(app.logView.caption == "1 of 40 lines, following")
         #expect(screen(app, clock).contains("Log · 1 of 40 lines"))
@@ -36,7 +36,7 @@ import Testing
         let app = try await ConsoleFixture.app(clock: clock)
         _ = app.handle(.character("/"))
         #expect(app.mode == .normal)
-        #expect(app.flash.current(at: clock.now)?.text == "filtering isn't available on the Overview view; / filters Content, Peers, Channels, Offers, Providers and Log")
+        #expect(app.flash.current(at: clock.now)?.text == "filtering isn't available on the Overview view; / filters Content, Peers, Channels, Offers, Providers, Deals and Log")
     }
 
     @Test func enterOpensEveryFieldAndCCopiesTheCID() async throws {
@@ -71,7 +71,7 @@ import Testing
         let app = try await ConsoleFixture.app(clock: clock)
         _ = app.handle(.enter)
         #expect(app.mode == .normal)
-        #expect(app.flash.current(at: clock.now)?.text == "Enter opens details on Content, Peers, Channels, Offers and Providers; the Overview view has none")
+        #expect(app.flash.current(at: clock.now)?.text == "Enter opens details on Content, Peers, Channels, Offers, Providers and Deals; the Overview view has none")
     }
 
     @Test func helpListsOnlyTheKeysTheViewAnswers() async throws {
@@ -95,7 +95,7 @@ import Testing
         _ = app.handle(.character("?"))
         let text = screen(app, clock).split(separator: "\n").joined(separator: " ").replacingOccurrences(of: "│", with: " ")
         let words = text.split(separator: " ").map(String.init)
-        for summary in ["jump to a view (Overview, Content, Peers, Channels, Offers, Providers, Log)", "close, clear the filter, go back", "go to the last row (log: follow the tail)"] {
+        for summary in ["jump to a view (Overview, Content, Peers, Channels, Offers, Providers, Deals, Log)", "close, clear the filter, go back", "go to the last row (log: follow the tail)"] {
             for word in summary.split(separator: " ") { #expect(words.contains(String(word)), "help lost '\(word)' of '\(summary)'") }
         }
     }
@@ -130,7 +130,7 @@ import Testing
         let problem = try #require(problems.first)
         #expect(problem.contains("unknown action 'fly'") && problem.hasSuffix("quit)"))
         #expect(app.logView.log.lines.elements.map(\.text) == ["warning " + problem])
-        _ = app.handle(.character("7"))
+        _ = app.handle(.character("8"))
         let logScreen = screen(app, clock).split(separator: "\n").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "│ ")) }.joined(separator: " ")
         #expect(logScreen.contains("sort_reverse, quit)"), "the log shows the whole message")
     }

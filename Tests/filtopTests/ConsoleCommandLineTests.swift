@@ -60,10 +60,13 @@ import Testing
         var lines = ["", " ", "import", "import ", "import a", "import ~", "import ~/", "import ~nobody/x", "import ..", "import ../..",
                      "import /", "import //", "import ./", "import docs", "import docs/", "import \u{0}", "import 日本語/ファイル",
                      "import " + String(repeating: "a/", count: 500), "theme ", "theme 🙂", "q!", "import a b c", "import\t~",
-                     String(repeating: "x", count: 5000), "é\u{301}", "import ~/../..", ":::", "import -", "\u{202E}import"]
+                     String(repeating: "x", count: 5000), "é\u{301}", "import ~/../..", ":::", "import -", "\u{202E}import",
+                     "retrieve ~", "retrieve --car", "retrieve -- --car", "query ~"]
         var random = SplitMix(seed: 7)
         let alphabet = Array("a./~ d-_\\é日🙂\t\"'*?[]$%")
-        for (verb, count) in [("import ", 300), ("find ", 50), ("find baga6ea4seaq ", 50), ("publish ", 50), ("block ", 50), ("allow fid", 50)] {
+        for (verb, count) in [("import ", 300), ("find ", 50), ("find baga6ea4seaq ", 50), ("publish ", 50), ("block ", 50), ("allow fid", 50),
+                              ("query ", 50), ("retrieve ", 100), ("retrieve bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi ", 100),
+                              ("cancel ", 20)] {
             for _ in 0..<count {
                 let length = Int(random.next() % 24)
                 lines.append(verb + String((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))

@@ -7,7 +7,8 @@ import TermUI
 /// A node that never changes: fixed identity, pieces, peers, payment channels and offer
 /// cache, for deterministic screens. Payment and market commands answer as the node would
 /// (the channel or the standing after the change, or the refusal) but leave the fixed
-/// channels and listings as they are.
+/// channels and listings as they are. Its retrieval deals are `FixedDeals`' in a
+/// `DealBook`, which a test may move along.
 struct FixedNodeControl: NodeControl {
     static let started = Date(timeIntervalSince1970: 1_700_000_000)
     var peers = RegisterPeers.notConfigured
@@ -22,6 +23,8 @@ struct FixedNodeControl: NodeControl {
         case notGateway
     }
     var cache = Cache.fixed
+    /// The retrieval deals, both sides.
+    var book = DealBook()
 
     static let pieces: [PieceSummary] = (0..<24).map(piece)
 
@@ -102,6 +105,18 @@ struct FixedNodeControl: NodeControl {
     func publications() async throws -> [Publication] { try FixedMarket.publish(to: []) }
     func ask() async throws -> ProviderAsk { .default }
     func setAsk(_ ask: ProviderAsk) async throws -> ProviderAsk { throw MarketError.invalidValue("the fixed test node's ask does not change") }
+
+    func query(_ target: String, provider: NodeID?) async throws -> [QueryAnswer] { try book.query(target, provider: provider) }
+    func retrieve(_ order: RetrievalOrder) async throws -> RetrievalSummary { try book.retrieve(order) }
+    func retrieval(_ id: UInt64) async throws -> RetrievalSummary { throw RetrievalError.invalidValue("the fixed test node keeps no retrieval requests") }
+    func retrievals() async throws -> [RetrievalSummary] { [] }
+    func deals() async throws -> [DealRecord] { book.deals() }
+    func deal(_ key: DealKey) async throws -> DealDetail { try book.deal(key) }
+    func cancelDeal(_ key: DealKey) async throws -> DealRecord { try book.cancel(key) }
+    func retrievalTerms() async throws -> RetrievalTerms { .default }
+    func setRetrievalTerms(_ terms: RetrievalTerms) async throws -> RetrievalTerms {
+        throw RetrievalError.invalidValue("the fixed test node's retrieval terms do not change")
+    }
 }
 
 /// The two ways a console reaches a node: every snapshot and key test runs against both,
@@ -154,6 +169,7 @@ enum ConsoleFixture {
         await feed.refresh()
         await feed.refreshPayments()
         await feed.refreshMarket()
+        await feed.refreshDeals()
         for i in 0..<logLines {
             mailbox.post(NodeEvent(time: FixedNodeControl.started.addingTimeInterval(Double(i)), level: i % 7 == 3 ? .warning : .info,
                                    source: "filtop.node", message: "event \(i): piece baga6ea4seaq\(i) announced"))
@@ -165,7 +181,7 @@ enum ConsoleFixture {
 
     /// The `:` line of a console whose home is `home` and working directory `cwd`.
     static func commands(home: String = "/home/op", cwd: String = "/", readOnly: Bool = false) -> ConsoleCommandLine {
-        ConsoleCommandLine(views: ["overview", "content", "peers", "channels", "offers", "providers", "log"], themes: { ["dusk"] },
+        ConsoleCommandLine(views: ["overview", "content", "peers", "channels", "offers", "providers", "deals", "log"], themes: { ["dusk"] },
                            paths: PathCompletion(home: home, workingDirectory: cwd), readOnly: readOnly)
     }
 

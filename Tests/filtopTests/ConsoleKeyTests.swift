@@ -25,7 +25,7 @@ import Testing
         #expect(content.table.selected == 23)
         _ = try run(app, clock) { d in d.press(.character("g"), .pageDown) }
         #expect(content.table.selected > 2)
-        _ = try run(app, clock) { d in d.press(.character("7")) }
+        _ = try run(app, clock) { d in d.press(.character("8")) }
         #expect(app.current.title == "Log")
     }
 

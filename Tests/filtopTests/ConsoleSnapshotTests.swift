@@ -14,7 +14,7 @@ import Testing
     @Test(arguments: sizes, ControlKind.allCases) func views(size: Size, kind: ControlKind) async throws {
         let clock = ManualTimeSource(FixedNodeControl.started)
         let app = try await ConsoleFixture.app(clock: clock, via: kind)
-        for (key, view) in [("1", "overview"), ("2", "content"), ("3", "peers"), ("4", "channels"), ("7", "log")] {
+        for (key, view) in [("1", "overview"), ("2", "content"), ("3", "peers"), ("4", "channels"), ("8", "log")] {
             _ = app.handle(.character(Character(key)))
             assertSnapshot(ConsoleFixture.screen(app, size, clock: clock), named: name(view, size))
         }
@@ -68,6 +68,45 @@ import Testing
             _ = app.handle(.character(Character(key)))
             assertSnapshot(ConsoleFixture.screen(app, narrow, clock: clock), named: name(view, narrow))
         }
+    }
+
+    /// The Deals view on the fixed node's deals, read twice two seconds apart so speeds
+    /// show; a deal's history, the cancel dialog, the help and what a `:query` heard; a
+    /// node with no deals yet; the view on the smallest screen. In process only until the
+    /// admin session carries retrieval.
+    @Test(.timeLimit(.minutes(1)), arguments: sizes) func dealsViews(size: Size) async throws {
+        let console = try await ConsoleDealsTests.Console()
+        for (id, bytes) in [("c7", 5 * FixedDeals.mib), ("p12", 3 * FixedDeals.mib / 2)] {
+            let deal = try #require(FixedDeals.deals.first { DealCancel.shortID($0) == id })
+            console.book.move(deal.key, bytes: bytes)
+        }
+        await console.read(after: 2)
+        assertSnapshot(console.screen(size), named: name("deals", size))
+        _ = console.app.handle(.enter)
+        await console.until {
+            guard case .detail(let panel) = console.app.mode else { return true }
+            return panel.fields.contains { $0.label.hasPrefix("2023-") }
+        }
+        assertSnapshot(console.screen(size), named: name("deal-history", size))
+        _ = console.app.handle(.escape)
+        console.command("cancel")
+        assertSnapshot(console.screen(size), named: name("deal-cancel", size))
+        _ = console.app.handle(.escape)
+        _ = console.app.handle(.character("?"))
+        assertSnapshot(console.screen(size), named: name("deals-help", size))
+        _ = console.app.handle(.escape)
+        console.command("query \(FixedDeals.payload(9))")
+        await console.until { if case .answered = console.app.mode { true } else { false } }
+        assertSnapshot(console.screen(size), named: name("query", size))
+    }
+
+    @Test func dealsEmptyAndNarrow() async throws {
+        let small = Size(width: 80, height: 24)
+        let empty = try await ConsoleDealsTests.Console(book: DealBook([]))
+        assertSnapshot(empty.screen(small), named: name("deals-empty", small))
+        let narrow = Size(width: 60, height: 15)
+        let console = try await ConsoleDealsTests.Console()
+        assertSnapshot(console.screen(narrow), named: name("deals", narrow))
     }
 
     @Test(arguments: sizes, ControlKind.allCases) func peersWithARegister(size: Size, kind: ControlKind) async throws {

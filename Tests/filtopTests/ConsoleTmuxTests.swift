@@ -295,7 +295,7 @@ import Testing
         pane = try session.waitFor("imported sample.bin")
         try session.keys("2")
         pane = try session.waitFor("the daemon's Content") { $0.contains("1 piece") && $0.contains("sample.bin") }
-        try session.keys("7")
+        try session.keys("8")
         pane = try session.waitFor("the daemon's journal") { $0.contains("listening on \(target)") && $0.contains("imported") }
         try session.keys("C-c")
         pane = try session.waitFor("FILTOP-EXITED 0")

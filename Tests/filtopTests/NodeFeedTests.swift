@@ -179,3 +179,80 @@ final class OfferEventControl: PaymentlessControl {
         #expect(onOffers == 4)
     }
 }
+
+/// A node whose journal the test writes, counting how often its deals are read.
+final class DealEventControl: PaymentlessControl {
+    let book = DealBook()
+    let journal: AsyncStream<NodeEvent>
+    let journalSink: AsyncStream<NodeEvent>.Continuation
+    /// Yields the count after every read of the deals.
+    let readCounts: AsyncStream<Int>
+    private let readSink: AsyncStream<Int>.Continuation
+
+    init() {
+        (journal, journalSink) = AsyncStream.makeStream(of: NodeEvent.self)
+        (readCounts, readSink) = AsyncStream.makeStream(of: Int.self)
+    }
+
+    func deals() async throws -> [DealRecord] {
+        let deals = book.deals()
+        readSink.yield(book.reads)
+        return deals
+    }
+    func status() async throws -> NodeStatus { try await FixedNodeControl().status() }
+    func pieces() async throws -> [PieceSummary] { [] }
+    func registerPeers() async throws -> RegisterPeers { .notConfigured }
+    func events(after: UInt64) async -> AsyncStream<NodeEvent> { journal }
+    func eventPage(after: UInt64, wait: Duration) async throws -> [NodeEvent] { [] }
+    func importFile(_ path: String) async -> AsyncThrowingStream<ImportUpdate, Error> { AsyncThrowingStream { $0.finish() } }
+    func importProgress(of path: String) async throws -> ImportProgress? { nil }
+
+    func note(_ kind: NodeEvent.Kind, _ message: String) {
+        journalSink.yield(NodeEvent(time: FixedNodeControl.started, level: .info, kind: kind, source: "filtop.node", message: message))
+    }
+}
+
+@Suite struct NodeFeedDealTests {
+    /// The deals are read when the feed starts, again after a `.deal` event and when the
+    /// Deals view opens, and by every poll while one is open (progress is not journaled):
+    /// one read a poll, none while every deal has ended.
+    @Test(.timeLimit(.minutes(1))) func aDealEventAndAnOpenDealMakeTheDealsViewReadAgain() async throws {
+        let control = DealEventControl()
+        let ended = FixedDeals.deals.filter { !$0.isTerminal }
+        for deal in ended { control.book.move(deal.key, bytes: deal.totalBytes, status: .completed) }
+        let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let mailbox = ConsoleMailbox(wake: { wake.yield() })
+        let feed = NodeFeed(control: control, mailbox: mailbox, interval: 3600)
+        let clock = ManualTimeSource(FixedNodeControl.started)
+        let app = ConsoleApp(settings: ConsoleFixture.settings(), keyMap: .defaults, theme: .builtIn, mailbox: mailbox, feed: feed, time: clock)
+        let task = feed.start()
+        defer { task.cancel() }
+        var reads = control.readCounts.makeAsyncIterator()
+        let first = await reads.next()
+        #expect(first == 1)
+        for _ in 0..<3 { await feed.poll() }
+        #expect(!feed.pollReadsDeals, "every deal has ended")
+
+        control.book.move(ended[0].key, bytes: 0, status: .ongoing)
+        control.note(.log, "a log line, not about deals")
+        control.note(.deal, "deal c7 (client) with provider fidexample: Ongoing")
+        let afterTheEvent = await reads.next()
+        #expect(afterTheEvent == 2, "the polls read the deals")
+        for await _ in wakes {
+            app.update()
+            if feed.pollReadsDeals, app.logView.log.lines.elements.contains(where: { $0.text.hasSuffix("Ongoing") }) { break }
+        }
+        await feed.poll()
+        let onPoll = await reads.next()
+        #expect(onPoll == 3)
+
+        _ = app.handle(.character("7"))
+        #expect(app.current === app.dealsView)
+        let onOpening = await reads.next()
+        #expect(onOpening == 4)
+
+        control.book.move(ended[0].key, bytes: ended[0].totalBytes, status: .completed)
+        await feed.refreshDeals()
+        #expect(!feed.pollReadsDeals)
+    }
+}

@@ -33,19 +33,20 @@ public struct HelpScreen: Sendable, Equatable {
         }
     }
 
-    /// Draws the entries in one column, or in two balanced columns when they do not fit
-    /// the height. Each column aligns its own keys; a description too long for its
-    /// column wraps under itself, and only what still does not fit ends in an ellipsis.
+    /// Draws the entries in one column, or in two columns balanced by the lines they take
+    /// when they do not fit the height. Each column aligns its own keys; a description too
+    /// long for its column wraps under itself, and only what still does not fit ends in
+    /// an ellipsis.
     public func render(into buffer: inout CellBuffer, rect: Rect, context: RenderContext) {
         let inner = Box.draw(rect, title: "Help: \(title) (Esc closes)", into: &buffer, context: context, fill: .dialog)
         guard inner.height > 0, inner.width > 0 else { return }
         let all = entries
         let oneColumn = layout(all, width: inner.width)
         let columns = oneColumn.lines <= inner.height ? 1 : 2
-        let perColumn = (all.count + columns - 1) / columns
         let columnWidth = inner.width / columns
+        let split = columns == 1 ? all.count : balancedSplit(all, leftWidth: columnWidth - 1, rightWidth: columnWidth)
         for column in 0..<columns {
-            let slice = Array(all.dropFirst(column * perColumn).prefix(perColumn))
+            let slice = column == 0 ? Array(all.prefix(split)) : Array(all.dropFirst(split))
             let width = columnWidth - (column + 1 < columns ? 1 : 0)
             let (keyWidth, _) = layout(slice, width: width)
             let x = inner.x + column * columnWidth
@@ -65,6 +66,17 @@ public struct HelpScreen: Sendable, Equatable {
                 }
             }
         }
+    }
+
+    /// How many entries go in the left column so that the taller column is as short as
+    /// it can be (the more even count when two splits tie).
+    private func balancedSplit(_ entries: [Entry], leftWidth: Int, rightWidth: Int) -> Int {
+        let half = (entries.count + 1) / 2
+        return (1..<max(2, entries.count)).min { a, b in
+            let tallA = max(layout(Array(entries.prefix(a)), width: leftWidth).lines, layout(Array(entries.dropFirst(a)), width: rightWidth).lines)
+            let tallB = max(layout(Array(entries.prefix(b)), width: leftWidth).lines, layout(Array(entries.dropFirst(b)), width: rightWidth).lines)
+            return (tallA, abs(a - half)) < (tallB, abs(b - half))
+        } ?? half
     }
 
     /// The key column's width (with one space after) and the lines `entries` take in a

@@ -155,7 +155,8 @@ public struct Table: Sendable {
                 let fitted = column.cutMiddle
                     ? CellWidth.fitMiddle(text, widths[i], ellipsis: context.glyphs.ellipsis)
                     : CellWidth.fit(text, widths[i], alignRight: column.alignRight, ellipsis: context.glyphs.ellipsis)
-                buffer.write(fitted, x: x, y: y, style: style, clip: rect)
+                let cellStyle = isSelected ? style : source.role(row, i).map { theme[$0] } ?? style
+                buffer.write(fitted, x: x, y: y, style: cellStyle, clip: rect)
                 x += widths[i] + 1
             }
         }

@@ -14,6 +14,13 @@ public protocol TableSource: Sendable {
     /// What column `column` of row `row` sorts by. A column whose keys are all numbers
     /// sorts numerically; otherwise by the UTF-8 bytes of the text.
     func sortKey(_ row: Int, _ column: Int) -> TableRow.SortKey
+    /// The style of column `column` of row `row` when the row is not selected, for a cell
+    /// whose colour carries meaning (a deal's state); nil draws it as an ordinary row.
+    func role(_ row: Int, _ column: Int) -> ThemeRole?
+}
+
+extension TableSource {
+    public func role(_ row: Int, _ column: Int) -> ThemeRole? { nil }
 }
 
 /// One row of ready-made cells, for tables small enough that formatting every cell up

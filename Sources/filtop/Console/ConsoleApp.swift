@@ -14,9 +14,13 @@ final class ConsoleApp: TerminalApplication {
         case confirmPayment(ConfirmDialog, PaymentCommand)
         /// An allow, block or unlist waiting for the operator's yes (focus starts on Cancel).
         case confirmListing(ConfirmDialog, ListingChange)
+        /// A `:cancel` of a deal waiting for the operator's yes (focus starts on Cancel).
+        case confirmCancel(ConfirmDialog, DealCancel)
         case detail(DetailPanel)
         /// What the last `:find` found.
         case found(FindResultsPanel)
+        /// What the last `:query` heard.
+        case answered(QueryAnswersPanel)
     }
 
     let views: [ConsoleView]
@@ -24,10 +28,14 @@ final class ConsoleApp: TerminalApplication {
     let channelsView: ChannelsView
     let offersView: OffersView
     let providersView: ProvidersView
+    let dealsView: DealsView
     private(set) var tabs: Tabs
     private(set) var mode: Mode = .normal
     private(set) var flash = FlashLine()
     private(set) var progress: ConsoleMailbox.ImportProgressState?
+    /// The deal whose history was asked for (Enter on Deals): its panel takes the history
+    /// when it arrives, if it still shows.
+    private var awaitedDeal: DealKey?
     private var snapshot = NodeSnapshot()
     private var commandLine: LineEditor
     private let commands: ConsoleCommandLine
@@ -51,8 +59,9 @@ final class ConsoleApp: TerminalApplication {
         channelsView = ChannelsView(readOnly: settings.readOnly, time: time)
         offersView = OffersView(readOnly: settings.readOnly, time: time)
         providersView = ProvidersView(readOnly: settings.readOnly)
+        dealsView = DealsView(readOnly: settings.readOnly)
         views = [OverviewView(readOnly: settings.readOnly), ContentView(readOnly: settings.readOnly),
-                 PeersView(staleAfter: settings.peerStaleAfter), channelsView, offersView, providersView, logView]
+                 PeersView(staleAfter: settings.peerStaleAfter), channelsView, offersView, providersView, dealsView, logView]
         tabs = Tabs(titles: views.map(\.title))
         self.settings = settings
         self.keyMap = keyMap
@@ -91,6 +100,7 @@ final class ConsoleApp: TerminalApplication {
         if var s = delivery.snapshot {
             s.payments = snapshot.payments
             s.market = snapshot.market
+            s.deals = snapshot.deals
             snapshot = s
         }
         if var p = delivery.payments {
@@ -98,10 +108,16 @@ final class ConsoleApp: TerminalApplication {
             snapshot.payments = p
         }
         if let m = delivery.market { snapshot.market = m }
-        if delivery.snapshot != nil || delivery.payments != nil || delivery.market != nil {
+        if var d = delivery.deals {
+            d.receivedAt = time.now
+            snapshot.deals = d
+        }
+        if delivery.snapshot != nil || delivery.payments != nil || delivery.market != nil || delivery.deals != nil {
             for view in views { view.update(snapshot) }
         }
         if let found = delivery.found { show(found) }
+        if let queried = delivery.queried { show(queried) }
+        if let deal = delivery.deal { show(deal) }
         for event in delivery.events { logView.append(event) }
         for (text, level) in delivery.notices { say(text, level) }
         if let p = delivery.progress { progress = p }
@@ -117,7 +133,7 @@ final class ConsoleApp: TerminalApplication {
         case .help:
             let action = keyMap.action(for: key)
             if action == .quit { quit(force: false) } else if [.back, .help, .select].contains(action) || key == .character("q") { mode = .normal }
-        case .detail(let panel):
+        case .detail(var panel):
             let action = keyMap.action(for: key)
             if key == .character("c") {
                 clipboard(panel.copyValue)
@@ -126,6 +142,8 @@ final class ConsoleApp: TerminalApplication {
                 quit(force: false)
             } else if [.back, .select].contains(action) || key == .character("q") {
                 mode = .normal
+            } else if let action, panel.scroll(action) {
+                mode = .detail(panel)
             }
         case .confirmQuit(var dialog):
             switch dialog.handle(key) {
@@ -153,6 +171,16 @@ final class ConsoleApp: TerminalApplication {
                 mode = .normal
                 say("\(change.verb) cancelled")
             }
+        case .confirmCancel(var dialog, let cancel):
+            switch dialog.handle(key) {
+            case .pending: mode = .confirmCancel(dialog, cancel)
+            case .confirmed:
+                mode = .normal
+                perform(cancel)
+            case .cancelled:
+                mode = .normal
+                say(cancel.kept)
+            }
         case .found(var panel):
             let action = keyMap.action(for: key)
             if action == .quit {
@@ -161,6 +189,15 @@ final class ConsoleApp: TerminalApplication {
                 mode = .normal
             } else if let action, panel.handle(action) {
                 mode = .found(panel)
+            }
+        case .answered(var panel):
+            let action = keyMap.action(for: key)
+            if action == .quit {
+                quit(force: false)
+            } else if [.back, .select].contains(action) || key == .character("q") {
+                mode = .normal
+            } else if let action, panel.handle(action) {
+                mode = .answered(panel)
             }
         }
         return !finished
@@ -196,7 +233,9 @@ final class ConsoleApp: TerminalApplication {
         case .select where !current.actions.contains(.select):
             say("\(keyMap.label(for: .select)) opens details on \(viewNames(answering: .select)); the \(current.title) view has none", .warning)
         case .select:
-            if let panel = current.detail() { mode = .detail(panel) } else { say("nothing selected", .warning) }
+            guard let panel = current.detail() else { return say("nothing selected", .warning) }
+            mode = .detail(panel)
+            if current === dealsView, let deal = dealsView.selectedDeal { readHistory(of: deal) }
         default: _ = current.handle(action)
         }
     }
@@ -250,14 +289,19 @@ final class ConsoleApp: TerminalApplication {
         case .listing(let listing, let provider): confirmListing(listing, provider: provider)
         case .find(let pieceCID, let gateway): find(pieceCID, at: gateway)
         case .publish(let gateways): publish(to: gateways)
+        case .query(let target, let provider): query(target, provider: provider)
+        case .retrieve(let order): retrieve(order)
+        case .cancel: confirmCancel()
         }
     }
 
     /// Shows view `index`; opening Channels has the feed read the channels again, opening
-    /// Offers or Providers the market (which the poll then reads while either shows).
+    /// Deals the deals, opening Offers or Providers the market (which the poll then reads
+    /// while either shows).
     private func open(view index: Int) {
         tabs.selected = index
         if current === channelsView { feed?.requestPayments() }
+        if current === dealsView { feed?.requestDeals() }
         let market = current is ProviderRowsView
         feed?.watchMarket(market)
         if market { feed?.requestMarket() }
@@ -331,6 +375,86 @@ final class ConsoleApp: TerminalApplication {
     private func perform(_ change: ListingChange) {
         guard let feed else { return say("no node attached", .error) }
         feed.run(change)
+    }
+
+    /// `:query`: the feed asks the providers; their answers open over the view when they
+    /// arrive.
+    private func query(_ target: String, provider: NodeID?) {
+        guard let feed else { return say("no node attached", .error) }
+        say("asking " + (provider.map { "provider \($0.short)" } ?? "the providers") + " about \(ConsoleFormat.shortID(target, 24))…")
+        feed.query(target, provider: provider)
+    }
+
+    /// What a `:query` heard: over the view when the operator is not typing or answering
+    /// a dialog, else summed up on the flash line.
+    private func show(_ queried: QueryAnswersPanel.Result) {
+        let holding = queried.answers.filter { $0.response?.status == .available }.count
+        let summary = "\(ConsoleFormat.count(queried.answers.count, "provider")) asked about \(ConsoleFormat.shortID(queried.target, 24)): \(holding) \(holding == 1 ? "holds" : "hold") it"
+        switch mode {
+        case .normal, .detail, .found, .answered: mode = .answered(QueryAnswersPanel(queried))
+        default: break
+        }
+        say(summary, holding == 0 ? .warning : .info)
+    }
+
+    /// `:retrieve`: a PATH naming a directory (or ending in `/`) takes the default file
+    /// name inside it; a PATH whose directory is missing or not writable is refused here,
+    /// in words, before the node is asked.
+    private func retrieve(_ typed: RetrievalOrder) {
+        var order = typed
+        let files = FileManager.default
+        var isDirectory: ObjCBool = false
+        if order.output.hasSuffix("/") || (files.fileExists(atPath: order.output, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            order.output = (order.output as NSString).appendingPathComponent(order.target + (order.car ? ".car" : ""))
+        }
+        let directory = (order.output as NSString).deletingLastPathComponent
+        guard files.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return say("cannot retrieve into \(order.output): there is no directory \(directory); create it or name another PATH", .error)
+        }
+        guard files.isWritableFile(atPath: directory) else {
+            return say("cannot retrieve into \(order.output): \(directory) is not writable by this user; name another PATH", .error)
+        }
+        if files.fileExists(atPath: order.output, isDirectory: &isDirectory), isDirectory.boolValue {
+            return say("cannot retrieve into \(order.output): it is a directory; name a file", .error)
+        }
+        guard let feed else { return say("no node attached", .error) }
+        say("retrieving \(ConsoleFormat.shortID(order.target, 24)) into \(order.output)…")
+        feed.retrieve(order)
+    }
+
+    /// `:cancel`: on the open deal selected in Deals; asks first.
+    private func confirmCancel() {
+        let key = (views.firstIndex { $0 === dealsView } ?? 0) + 1
+        guard current === dealsView else { return say(":cancel acts on the selected deal: open Deals (\(key)) and select one", .warning) }
+        guard let deal = dealsView.selectedDeal else {
+            return say("no deal selected: :cancel needs one; select it in the table (Esc clears a filter)", .warning)
+        }
+        guard !deal.isTerminal else {
+            return say("deal \(DealCancel.shortID(deal)) has ended (\(deal.status)); there is nothing to cancel", .warning)
+        }
+        let cancel = DealCancel(deal: deal)
+        mode = .confirmCancel(cancel.confirmation, cancel)
+    }
+
+    private func perform(_ cancel: DealCancel) {
+        guard let feed else { return say("no node attached", .error) }
+        feed.run(cancel)
+    }
+
+    /// Enter on a deal: its panel shows at once; the feed reads the history, which fills
+    /// the panel when it arrives.
+    private func readHistory(of deal: DealRecord) {
+        guard let feed else { return }
+        awaitedDeal = deal.key
+        feed.readDeal(deal.key)
+    }
+
+    /// A deal's history, into its panel if that still shows.
+    private func show(_ detail: DealDetail) {
+        guard detail.deal.key == awaitedDeal else { return }
+        awaitedDeal = nil
+        guard case .detail = mode else { return }
+        mode = .detail(DealHistory.panel(detail.deal, history: detail.history, rate: dealsView.rates[detail.deal.key]))
     }
 
     /// `:find`: the feed pays and asks; the results open over the view when they arrive.
@@ -419,11 +543,14 @@ final class ConsoleApp: TerminalApplication {
         case .help:
             let hidden = Set(KeyAction.allCases).subtracting(current.actions).subtracting([.nextView, .previousView, .command, .help, .back, .quit])
             HelpScreen(title: current.title, viewEntries: helpEntries, keyMap: keyMap, hidden: hidden).render(into: &buffer, rect: parts[2], context: context)
-        case .confirmQuit(let dialog), .confirmPayment(let dialog, _), .confirmListing(let dialog, _):
+        case .confirmQuit(let dialog), .confirmPayment(let dialog, _), .confirmListing(let dialog, _), .confirmCancel(let dialog, _):
             dialog.render(into: &buffer, screen: buffer.bounds, context: context)
-        case .detail(let panel):
+        case .detail(var panel):
             panel.render(into: &buffer, rect: parts[2], context: context)
+            mode = .detail(panel)
         case .found(let panel):
+            panel.render(into: &buffer, rect: parts[2], context: context)
+        case .answered(let panel):
             panel.render(into: &buffer, rect: parts[2], context: context)
         default: break
         }

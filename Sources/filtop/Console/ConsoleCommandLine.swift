@@ -19,6 +19,13 @@ struct ConsoleCommandLine {
         case find(PieceCID, gateway: NodeID?)
         /// Sign this node's offers and publish them to `gateways` (every gateway when empty).
         case publish(gateways: [NodeID])
+        /// Ask `provider`, or every provider found, whether it holds `target` (a payload or
+        /// Piece CID) and on what terms.
+        case query(String, provider: NodeID?)
+        /// Start (or resume) a retrieval; its output path is absolute.
+        case retrieve(RetrievalOrder)
+        /// Cancel the deal selected in the Deals view.
+        case cancel
         case theme(String?)
         case view(String)
         case help
@@ -39,8 +46,8 @@ struct ConsoleCommandLine {
 
     /// The commands offered, in the order help and errors list them.
     var verbs: [String] {
-        (readOnly ? [] : ["import", "add-funds", "settle", "collect", "find", "publish", "allow", "block", "unlist"])
-            + ["theme", "help", "q", "quit", "q!"]
+        (readOnly ? [] : ["import", "add-funds", "settle", "collect", "find", "publish", "allow", "block", "unlist", "retrieve", "cancel"])
+            + ["query", "theme", "help", "q", "quit", "q!"]
     }
 
     func parse(_ line: String) throws(Error) -> Command {
@@ -80,6 +87,14 @@ struct ConsoleCommandLine {
             var gateways: [NodeID] = []
             for word in argument.split(separator: " ") { gateways.append(try node(String(word), what: "gateway")) }
             return .publish(gateways: gateways)
+        case "query": return try query(argument)
+        case "retrieve":
+            guard !readOnly else { throw Error(description: "read-only console: :retrieve is disabled: it pays providers (started with --readonly)") }
+            return try retrieve(argument)
+        case "cancel":
+            guard !readOnly else { throw Error(description: "read-only console: :cancel is disabled (started with --readonly)") }
+            guard argument.isEmpty else { throw Error(description: ":cancel acts on the deal selected in the Deals view and takes no argument") }
+            return .cancel
         default:
             if views.contains(verb.lowercased()) { return .view(verb.lowercased()) }
             throw Error(description: "unknown command '\(verb)'; try \((verbs + views).joined(separator: ", "))")
@@ -117,15 +132,19 @@ struct ConsoleCommandLine {
     }
 
     /// A node ID typed as the `what` of a command.
-    private func node(_ text: String, what: String) throws(Error) -> NodeID {
+    func node(_ text: String, what: String) throws(Error) -> NodeID {
         do { return try NodeID(text) } catch { throw Error(description: "\(what): \(error)") }
     }
 
     /// Full-line candidates for Tab: verbs and view names, theme names after `theme `,
-    /// file paths after `import `.
+    /// file paths after `import ` and after `retrieve CID `.
     func completions(_ line: String) -> [String] {
         if line.hasPrefix("theme ") { return themes().map { "theme " + $0 } }
         if line.hasPrefix("import "), !readOnly { return paths.candidates(String(line.dropFirst(7))).map { "import " + $0 } }
+        if line.hasPrefix("retrieve "), !readOnly, let space = line.dropFirst(9).firstIndex(of: " ") {
+            let head = String(line[...space])
+            return paths.candidates(String(line[line.index(after: space)...])).map { head + $0 }
+        }
         return verbs.filter { $0 != "q!" } + views
     }
 }

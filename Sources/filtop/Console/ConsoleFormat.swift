@@ -38,9 +38,9 @@ enum ConsoleFormat {
         return "\(s / 86_400)d \(s / 3600 % 24)h"
     }
 
-    /// `2026-11-21 19:58` in UTC, by the civil-from-days algorithm (no Calendar, no ICU:
-    /// the Content view formats thousands of these).
-    static func time(_ date: Date) -> String {
+    /// `2026-11-21 19:58` in UTC (`2026-11-21 19:58:07` with `seconds`), by the civil-from-days
+    /// algorithm (no Calendar, no ICU: the Content view formats thousands of these).
+    static func time(_ date: Date, seconds showSeconds: Bool = false) -> String {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let minuteOfDay = (seconds - days * 86_400) / 60
@@ -53,7 +53,18 @@ enum ConsoleFormat {
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return "\(year)-\(two(month))-\(two(day)) \(two(minuteOfDay / 60)):\(two(minuteOfDay % 60))"
+        let second = showSeconds ? ":" + two(seconds - days * 86_400 - minuteOfDay * 60) : ""
+        return "\(year)-\(two(month))-\(two(day)) \(two(minuteOfDay / 60)):\(two(minuteOfDay % 60))" + second
+    }
+
+    /// A transfer speed in at most ten columns: `512 B/s`, `9.5 MiB/s`, `340 KiB/s`
+    /// (one decimal below ten, whole units above).
+    static func rate(_ bytesPerSecond: Double) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = bytesPerSecond.isFinite ? max(0, bytesPerSecond) : 0, unit = 0
+        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
+        let number = unit > 0 && value < 10 ? String(format: "%.1f", (value * 10).rounded(.down) / 10) : "\(Int(value))"
+        return "\(number) \(units[unit])/s"
     }
 
     /// A peer's last measured round trip ("0.4 ms"), "down" when the last establishment

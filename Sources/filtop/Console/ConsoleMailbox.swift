@@ -15,6 +15,12 @@ final class ConsoleMailbox: Sendable {
         var market: MarketSnapshot?
         /// The answer to the operator's last `:find`.
         var found: FindResult?
+        /// The deals, read again after a `.deal` event and every poll while one is open.
+        var deals: DealsSnapshot?
+        /// A deal and its history, read for its details (Enter on the Deals view).
+        var deal: DealDetail?
+        /// The providers' answers to the operator's last `:query`.
+        var queried: QueryAnswersPanel.Result?
         var events: [NodeEvent] = []
         var notices: [(String, FlashLine.Level)] = []
         /// nil: no news; `.some(nil)`: the import ended; `.some(p)`: it is at `p`.
@@ -68,6 +74,16 @@ final class ConsoleMailbox: Sendable {
 
     /// Posts what a `:find` found.
     func post(found: FindResult) { state.withLock { $0.delivery.found = found }; signal() }
+
+    /// Posts the deals as just read, changed or not: each read is a reading of the open
+    /// deals' progress.
+    func post(_ deals: DealsSnapshot) { state.withLock { $0.delivery.deals = deals }; signal() }
+
+    /// Posts a deal's details and history.
+    func post(deal: DealDetail) { state.withLock { $0.delivery.deal = deal }; signal() }
+
+    /// Posts the providers' answers to a `:query`.
+    func post(queried: QueryAnswersPanel.Result) { state.withLock { $0.delivery.queried = queried }; signal() }
 
     func post(_ event: NodeEvent) { state.withLock { $0.delivery.events.append(event) }; signal() }
     func notice(_ text: String, _ level: FlashLine.Level) { state.withLock { $0.delivery.notices.append((text, level)) }; signal() }

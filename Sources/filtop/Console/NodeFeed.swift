@@ -6,8 +6,10 @@ import NodeKit
 /// moved), streams the node's events, reads the channels and the ledger again when the
 /// journal says a channel changed (never on a timer), reads the gateway's offer cache and
 /// providers when the journal says an offer or a listing changed (and every poll while a
-/// market view shows), and runs operator commands (imports, payments, listings, finds,
-/// publishes) and reports their outcome.
+/// market view shows), reads the deals when the journal says a deal changed status (and
+/// every poll while one is open, for its progress), and runs operator commands (imports,
+/// payments, listings, finds, publishes, queries, retrievals, cancels) and reports their
+/// outcome.
 struct NodeFeed: Sendable {
     let control: NodeControl
     let mailbox: ConsoleMailbox
@@ -25,6 +27,11 @@ struct NodeFeed: Sendable {
     private let marketRequest: AsyncStream<Void>.Continuation
     /// Whether the Offers or Providers view shows: the poll then reads the market too.
     private let marketWatched = Locked(false)
+    /// Requests to read the deals again; a burst of them costs one read.
+    private let dealRequests: AsyncStream<Void>
+    private let dealRequest: AsyncStream<Void>.Continuation
+    /// Whether the last read found an open deal: the poll then reads the deals too.
+    private let dealsOpen = Locked(false)
 
     init(control: NodeControl, mailbox: ConsoleMailbox, interval: TimeInterval) {
         self.control = control
@@ -32,19 +39,20 @@ struct NodeFeed: Sendable {
         self.interval = interval
         (paymentRequests, paymentRequest) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         (marketRequests, marketRequest) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        (dealRequests, dealRequest) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Starts polling and streaming, and reads the channels and the market once; cancel
-    /// the task to stop. Call once per feed.
+    /// Starts polling and streaming, and reads the channels, the market and the deals
+    /// once; cancel the task to stop. Call once per feed.
     func start() -> Task<Void, Never> {
         requestPayments()
         requestMarket()
+        requestDeals()
         return Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while !Task.isCancelled {
-                        await refresh()
-                        if marketWatched.withLock({ $0 }) { requestMarket() }
+                        await poll()
                         try? await Task.sleep(for: .seconds(interval))
                     }
                 }
@@ -53,6 +61,7 @@ struct NodeFeed: Sendable {
                         if Task.isCancelled { break }
                         if event.kind == .channel { requestPayments() }
                         if event.kind == .offer { requestMarket() }
+                        if event.kind == .deal { requestDeals() }
                         mailbox.post(event)
                     }
                 }
@@ -62,8 +71,19 @@ struct NodeFeed: Sendable {
                 group.addTask {
                     for await _ in marketRequests { await refreshMarket() }
                 }
+                group.addTask {
+                    for await _ in dealRequests { await refreshDeals() }
+                }
             }
         }
+    }
+
+    /// One poll: the status and peers, then asks for the market while a market view shows
+    /// and for the deals while one is open — at most one read of each per poll.
+    func poll() async {
+        await refresh()
+        if marketWatched.withLock({ $0 }) { requestMarket() }
+        if dealsOpen.withLock({ $0 }) { requestDeals() }
     }
 
     /// Asks the running feed to read the channels and the ledger again (the Channels
@@ -77,6 +97,13 @@ struct NodeFeed: Sendable {
     /// Whether a market view shows: while it does, every poll reads the market too, so
     /// reputations and round trips move without an event.
     func watchMarket(_ shown: Bool) { marketWatched.withLock { $0 = shown } }
+
+    /// Asks the running feed to read the deals again (a deal changed, or one was
+    /// started or cancelled); returns at once.
+    func requestDeals() { dealRequest.yield() }
+
+    /// Whether each poll reads the deals: the last read found one still open.
+    var pollReadsDeals: Bool { dealsOpen.withLock { $0 } }
 
     /// Fetches everything once and posts it.
     func refresh() async {
@@ -120,6 +147,20 @@ struct NodeFeed: Sendable {
             if let why = MarketSnapshot.missingRole(error) { market.notGateway = why } else { market.error = "\(error)" }
         }
         mailbox.post(market)
+    }
+
+    /// Reads the deals once (one control call) and posts them; notes whether one is open,
+    /// which keeps the poll reading them. A node that serves no deals is posted as such,
+    /// in its own words, not as an error.
+    func refreshDeals() async {
+        var deals = DealsSnapshot()
+        do {
+            deals.deals = try await control.deals()
+        } catch {
+            if let why = DealsSnapshot.notServed(error) { deals.notServed = why } else { deals.error = "\(error)" }
+        }
+        dealsOpen.withLock { $0 = deals.hasOpenDeals }
+        mailbox.post(deals)
     }
 
     /// The node's pieces at `revision`: the last list when the revision has not moved.

@@ -11,6 +11,9 @@ struct NodeSnapshot: Sendable, Equatable {
     /// The gateway's offer cache and providers, delivered apart from the polled fields
     /// (on journal events and when a market view shows) and kept across polls.
     var market: MarketSnapshot?
+    /// The retrieval deals, delivered apart from the polled fields (on journal events and
+    /// while a deal is open) and kept across polls.
+    var deals: DealsSnapshot?
     /// The last error talking to the node, if the last poll failed.
     var error: String?
 }

@@ -31,7 +31,8 @@ enum MarketViewState {
         return true
     }
 
-    /// A sentence in place of a table, from the second line of `rect`, wrapped to its width.
+    /// A sentence in place of a table, from the second line of `rect`, wrapped to its width
+    /// (the Deals view says its states with it too).
     static func note(_ text: String, role: ThemeRole = .muted, into buffer: inout CellBuffer, rect: Rect, context: RenderContext) {
         for (i, line) in CellWidth.wrap(text, max(1, rect.width - 2)).enumerated() where rect.y + 1 + i < rect.maxY {
             buffer.write(line, x: rect.x + 1, y: rect.y + 1 + i, style: context.theme[role], clip: rect)
