@@ -44,14 +44,21 @@ public struct RetrievalOrder: Sendable, Equatable {
     public var providerCount: Int
     /// The highest price per byte accepted; nil: any.
     public var maxPricePerByte: TokenAmount?
+    /// For a Piece CID: find providers through this gateway only (it then brokers the
+    /// payment); nil: through every usable gateway.
+    public var gateway: NodeID?
 
-    public init(target: String, output: String, car: Bool = false, providers: [NodeID] = [], providerCount: Int = 1, maxPricePerByte: TokenAmount? = nil) {
+    public init(
+        target: String, output: String, car: Bool = false, providers: [NodeID] = [], providerCount: Int = 1, maxPricePerByte: TokenAmount? = nil,
+        gateway: NodeID? = nil
+    ) {
         self.target = target
         self.output = output
         self.car = car
         self.providers = providers
         self.providerCount = providerCount
         self.maxPricePerByte = maxPricePerByte
+        self.gateway = gateway
     }
 }
 

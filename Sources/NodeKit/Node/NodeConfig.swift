@@ -121,9 +121,13 @@ public struct NodeConfig: Codable, Equatable, Sendable {
         public var brokerageBasisPoints: Int = 100
         /// The largest brokerage the provider accepts a gateway keeping, in basis points.
         public var maxBrokerageBasisPoints: Int = 1_000
+        /// The provider's cap on what it sends per second over all of one deal's transfer,
+        /// in bytes; 0: no cap.
+        public var maxSendRate: Int = 0
 
         enum CodingKeys: String, CodingKey {
             case dealTimeoutSeconds = "deal_timeout_seconds", brokerageBasisPoints = "brokerage_bps", maxBrokerageBasisPoints = "max_brokerage_bps"
+            case maxSendRate = "max_send_rate"
         }
 
         public init() {}
@@ -133,6 +137,7 @@ public struct NodeConfig: Codable, Equatable, Sendable {
             dealTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .dealTimeoutSeconds) ?? dealTimeoutSeconds
             brokerageBasisPoints = try c.decodeIfPresent(Int.self, forKey: .brokerageBasisPoints) ?? brokerageBasisPoints
             maxBrokerageBasisPoints = try c.decodeIfPresent(Int.self, forKey: .maxBrokerageBasisPoints) ?? maxBrokerageBasisPoints
+            maxSendRate = try c.decodeIfPresent(Int.self, forKey: .maxSendRate) ?? maxSendRate
         }
     }
 
@@ -190,7 +195,7 @@ public struct NodeConfig: Codable, Equatable, Sendable {
             "register": ["address": .string, "node_id": .string, "refresh_seconds": .int],
             "ledger": ["address": .string, "node_id": .string, "epoch_ms": .int, "settle_delay": .int],
             "gateway": ["allow": .array, "block": .array, "max_provider_latency_ms": .int, "search_fee": .string, "offers_fee": .string],
-            "retrieval": ["deal_timeout_seconds": .int, "brokerage_bps": .int, "max_brokerage_bps": .int],
+            "retrieval": ["deal_timeout_seconds": .int, "brokerage_bps": .int, "max_brokerage_bps": .int, "max_send_rate": .int],
             "admin": ["keys": .array],
         ]
     }
@@ -231,6 +236,8 @@ public struct NodeConfig: Codable, Equatable, Sendable {
     public static let dealTimeoutRange = 10...86_400
     /// Brokerage in basis points: 0 … 10000 (all of it).
     public static let basisPointsRange = 0...10_000
+    /// `max_send_rate`: 0 (no cap), or 1 KiB/s … 64 GiB/s.
+    public static let sendRateRange = 1_024...(64 << 30)
 
     /// Checks every value, naming the first bad one.
     public func validate(path: String) throws {
@@ -302,6 +309,9 @@ public struct NodeConfig: Codable, Equatable, Sendable {
             guard Self.basisPointsRange.contains(value) else {
                 throw NodeError.invalidConfig(path: path, reason: "\(key) must be 0…10000 basis points (100 = 1 %; got \(value))")
             }
+        }
+        guard retrieval.maxSendRate == 0 || Self.sendRateRange.contains(retrieval.maxSendRate) else {
+            throw NodeError.invalidConfig(path: path, reason: "retrieval.max_send_rate must be 0 (no cap) or \(Self.sendRateRange.lowerBound)…\(Self.sendRateRange.upperBound) bytes per second (got \(retrieval.maxSendRate))")
         }
         for k in admin.keys {
             do { _ = try NodeID(k) } catch { throw NodeError.invalidConfig(path: path, reason: "admin.keys: \(error)") }

@@ -61,9 +61,19 @@ public struct ChannelManager: Sendable {
     /// topping up the newest open one (or opening one) by what is missing — or by
     /// `topUp` when that is more, so a payer of many small amounts does not send a ledger
     /// message for each.
-    public func ensureFunds(to peer: NodeID, available: TokenAmount, topUp: TokenAmount = .zero) async throws -> ChannelID {
+    ///
+    /// With `newLane`, the caller will pay on a lane of its own: a channel whose lanes are
+    /// all taken (`ChannelState.maxLanes`) is left as it is and a new one opened, which
+    /// later payments to `peer` then use.
+    public func ensureFunds(to peer: NodeID, available: TokenAmount, topUp: TokenAmount = .zero, newLane: Bool = false) async throws -> ChannelID {
         if let open = try await store.openOutbound(to: peer) {
             let summary = ChannelSummary(open, lanes: try await store.lanes(of: open.id))
+            if newLane, summary.laneCount >= ChannelState.maxLanes {
+                let id = try await ledger.submit(.createChannel(payee: peer, amount: max(available, topUp))).channel
+                try await refresh(id)
+                context.note(.info, .channel, "paych: opened \(id.short) to \(peer.short) with \(max(available, topUp)) (channel \(open.id.short) has no lane left)")
+                return id
+            }
             guard summary.available < available else { return open.id }
             return try await addFunds(to: peer, amount: max(try available.subtracting(summary.available), topUp))
         }

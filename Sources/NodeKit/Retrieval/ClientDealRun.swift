@@ -125,7 +125,7 @@ struct ClientDealRun: Sendable {
                 _ = try await apply(.paymentChannelAddingFunds)
             }
         }
-        let channel = try await manager.ensureFunds(to: payee, available: total)
+        let channel = try await manager.ensureFunds(to: payee, available: total, newLane: true)
         _ = try await apply(.paymentChannelReady(channel))
     }
 
@@ -282,7 +282,7 @@ struct ClientDealRun: Sendable {
         if let broker = record.broker {
             let session = try await context.connect(to: broker)
             defer { Task { await session.close() } }
-            return try await session.call(BrokeredPayment(provider: record.peer, deal: record.id, voucher: voucher), expecting: DealPaymentAnswer.self)
+            return try await session.call(BrokeredPayment(provider: record.peer, deal: record.id, payload: record.payload, voucher: voucher), expecting: DealPaymentAnswer.self)
         }
         let session = try await context.connect(to: record.peer)
         defer { Task { await session.close() } }

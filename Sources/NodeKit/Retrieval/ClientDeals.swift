@@ -47,13 +47,13 @@ public final class ClientDeals: Sendable {
     // MARK: Query
 
     /// The providers for `target` and their answers (see `RetrievalControl.query`).
-    func query(_ target: String, provider: NodeID?) async throws -> [QueryAnswer] {
+    func query(_ target: String, provider: NodeID?, through gateway: NodeID? = nil) async throws -> [QueryAnswer] {
         let parsed = try RetrievalTarget(target)
         let candidates: [(provider: NodeID, gateway: NodeID?)]
         if let provider {
             candidates = [(provider, nil)]
         } else {
-            candidates = try await discover(parsed)
+            candidates = try await discover(parsed, through: gateway)
         }
         return await withTaskGroup(of: (Int, QueryAnswer).self) { group in
             for (i, candidate) in candidates.enumerated() {
@@ -78,11 +78,11 @@ public final class ClientDeals: Sendable {
 
     /// Providers that may hold `target`: the offers the gateways return for a Piece CID
     /// (each with the gateway it came through), or the register's providers.
-    private func discover(_ target: RetrievalTarget) async throws -> [(provider: NodeID, gateway: NodeID?)] {
+    private func discover(_ target: RetrievalTarget, through gateway: NodeID?) async throws -> [(provider: NodeID, gateway: NodeID?)] {
         switch target {
         case .piece(let pieceCID):
             guard let finder else { throw RetrievalError.roleMissing(.client, "finding providers through the gateways") }
-            let found = try await finder.find(pieceCID, gateway: nil)
+            let found = try await finder.find(pieceCID, gateway: gateway)
             var seen = Set<NodeID>()
             return found.offers.compactMap { offer in
                 seen.insert(offer.offer.providerID).inserted ? (offer.offer.providerID, offer.gateway) : nil
@@ -109,7 +109,7 @@ public final class ClientDeals: Sendable {
         if case .payload(let root) = target, let running = try await store.runningRequest(payload: root, output: order.output) {
             return try await summary(running)
         }
-        var answers = try await query(order.target, provider: nil, among: order.providers)
+        var answers = try await query(order.target, among: order.providers, through: order.gateway)
         answers = answers.filter { answer in
             guard let r = answer.response, r.status == .available, r.payload != nil else { return false }
             return order.maxPricePerByte.map { r.pricePerByte <= $0 } ?? true
@@ -146,8 +146,8 @@ public final class ClientDeals: Sendable {
         return try await summary(request)
     }
 
-    private func query(_ target: String, provider: NodeID?, among providers: [NodeID]) async throws -> [QueryAnswer] {
-        guard !providers.isEmpty else { return try await query(target, provider: nil) }
+    private func query(_ target: String, among providers: [NodeID], through gateway: NodeID?) async throws -> [QueryAnswer] {
+        guard !providers.isEmpty else { return try await query(target, provider: nil, through: gateway) }
         var answers: [QueryAnswer] = []
         for p in providers { answers += try await query(target, provider: p) }
         return answers

@@ -8,7 +8,9 @@ enum DealJournal {
         guard deal.status != previous else { return }
         let level: NodeEvent.Level = [.errored, .failing, .rejected, .dealNotFound].contains(deal.status) ? .warning : .info
         let peerRole = deal.side == .client ? "provider" : "client"
-        var text = "deal \(deal.key) (\(deal.side.rawValue)) with \(peerRole) \(deal.peer.short): \(deal.status)"
+        var text = "deal \(deal.key) (\(deal.side.rawValue)) with \(peerRole) \(deal.peer.short)"
+        if deal.side == .broker, let provider = deal.broker { text += " and provider \(provider.short)" }
+        text += ": \(deal.status)"
         text += " — \(ByteCount.text(deal.bytes)) of \(ByteCount.text(deal.totalBytes)), paid \(deal.paid), owed \(deal.owed)"
         if !deal.message.isEmpty { text += ": \(deal.message)" }
         context.note(level, .deal, text)

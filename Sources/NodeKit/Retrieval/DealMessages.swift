@@ -154,59 +154,76 @@ public struct DealPayment: WireMessage, Hashable {
     }
 }
 
-/// The provider's receipt for a payment. Body `{deal, status, paid, limit}`: the deal's
-/// status after the payment, what it is credited in all (gross), and the byte position
-/// up to which the provider now sends.
+/// The provider's receipt for a payment. Body `{deal, status, paid, limit, sent, size}`:
+/// the deal's status after the payment, what it is credited in all (gross), the byte
+/// position up to which the provider now sends, the bytes it has sent so far and the
+/// DAG's size (so a broker can follow the deal it pays for).
 public struct DealPaymentAnswer: WireMessage, Hashable {
     public static let messageType = MessageType.dealPaymentAnswer
     public let deal: UInt64
     public let status: DealStatus
     public let paid: TokenAmount
     public let limit: UInt64
+    public let sent: UInt64
+    public let size: UInt64
 
-    public init(deal: UInt64, status: DealStatus, paid: TokenAmount, limit: UInt64) {
+    public init(deal: UInt64, status: DealStatus, paid: TokenAmount, limit: UInt64, sent: UInt64, size: UInt64) {
         self.deal = deal
         self.status = status
         self.paid = paid
         self.limit = limit
+        self.sent = sent
+        self.size = size
     }
 
-    public var body: CBOR { .map(["deal": .unsigned(deal), "status": .unsigned(status.rawValue), "paid": .bytes(paid.encoded), "limit": .unsigned(limit)]) }
+    public var body: CBOR {
+        .map([
+            "deal": .unsigned(deal), "status": .unsigned(status.rawValue), "paid": .bytes(paid.encoded), "limit": .unsigned(limit),
+            "sent": .unsigned(sent), "size": .unsigned(size),
+        ])
+    }
 
     public init(body: CBOR) throws(WireError) {
-        let f = try MessageFields(body, "DealPaymentAnswer", keys: ["deal", "status", "paid", "limit"])
+        let f = try MessageFields(body, "DealPaymentAnswer", keys: ["deal", "status", "paid", "limit", "sent", "size"])
         deal = try f.unsigned("deal")
         guard let status = DealStatus(rawValue: try f.unsigned("status")) else { throw .invalidMessage("DealPaymentAnswer.status is not a DealStatus") }
         self.status = status
         paid = try f.amount("paid")
         limit = try f.unsigned("limit")
+        sent = try f.unsigned("sent")
+        size = try f.unsigned("size")
     }
 }
 
 /// A client's payment for a deal through its gateway (the seeds' brokered payment). Body
-/// `{provider, deal, voucher}`: the voucher is on the client's channel to the gateway,
-/// cumulative on the deal's lane. The gateway keeps it, pays the provider a matching
-/// `DealPayment` less its brokerage on its own channel, and answers with the provider's
-/// `DealPaymentAnswer`; a gateway that cannot broker refuses (the client then pays the
-/// provider directly).
+/// `{provider, deal, payload, voucher}`: the voucher is on the client's channel to the
+/// gateway, cumulative on the deal's lane; `payload` is the deal's root CID (bytes), for
+/// the gateway's record of the deal. The gateway keeps the voucher, pays the provider a
+/// matching `DealPayment` less its brokerage on its own channel, and answers with the
+/// provider's `DealPaymentAnswer`; a gateway that cannot broker refuses.
 public struct BrokeredPayment: WireMessage, Hashable {
     public static let messageType = MessageType.brokeredPayment
     public let provider: NodeID
     public let deal: UInt64
+    public let payload: CID
     public let voucher: Voucher
 
-    public init(provider: NodeID, deal: UInt64, voucher: Voucher) {
+    public init(provider: NodeID, deal: UInt64, payload: CID, voucher: Voucher) {
         self.provider = provider
         self.deal = deal
+        self.payload = payload
         self.voucher = voucher
     }
 
-    public var body: CBOR { .map(["provider": .bytes(provider.bytes), "deal": .unsigned(deal), "voucher": voucher.cbor]) }
+    public var body: CBOR {
+        .map(["provider": .bytes(provider.bytes), "deal": .unsigned(deal), "payload": .bytes(payload.bytes), "voucher": voucher.cbor])
+    }
 
     public init(body: CBOR) throws(WireError) {
-        let f = try MessageFields(body, "BrokeredPayment", keys: ["provider", "deal", "voucher"])
+        let f = try MessageFields(body, "BrokeredPayment", keys: ["provider", "deal", "payload", "voucher"])
         provider = try f.nodeID("provider")
         deal = try f.unsigned("deal")
+        payload = try f.cid("payload")
         do { voucher = try Voucher(cbor: f.value("voucher")) } catch { throw .invalidMessage("BrokeredPayment.voucher: \(error)") }
     }
 }

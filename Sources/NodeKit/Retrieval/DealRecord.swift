@@ -9,9 +9,11 @@ public struct DealRecord: Sendable, Equatable {
     public var side: DealSide
     /// The deal's ID, chosen by the client; unique per client.
     public var id: UInt64
-    /// The other party: the provider on the client's side, the client on the provider's.
+    /// The other party: the provider on the client's side, the client on the provider's
+    /// and the broker's.
     public var peer: NodeID
-    /// The gateway that brokers the payment, when there is one.
+    /// The gateway that brokers the payment, when there is one; on the broker's own
+    /// record, the provider it pays.
     public var broker: NodeID?
     /// The root of the DAG retrieved.
     public var payload: CID
@@ -109,8 +111,15 @@ public struct DealKey: Sendable, Hashable, CustomStringConvertible {
         self.id = id
     }
 
-    /// "c42" for the client's deal 42, "p42@<client>" for a provider's.
-    public var description: String { side == .client ? "c\(id)" : "p\(id)@\(peer.short)" }
+    /// "c42" for the client's deal 42; "p42@<client>" for a provider's, "b42@<client>"
+    /// for a broker's.
+    public var description: String {
+        switch side {
+        case .client: return "c\(id)"
+        case .provider: return "p\(id)@\(peer.short)"
+        case .broker: return "b\(id)@\(peer.short)"
+        }
+    }
 }
 
 /// Where a client deal writes the data it verifies: a file (the original file's bytes

@@ -91,7 +91,7 @@ public enum DealStatus: UInt64, Sendable, CaseIterable, CustomStringConvertible 
     public func isTerminal(on side: DealSide) -> Bool {
         switch side {
         case .client: return [.errored, .completed, .cancelled, .rejected, .dealNotFound].contains(self)
-        case .provider: return [.errored, .completed, .cancelled].contains(self)
+        case .provider, .broker: return [.errored, .completed, .cancelled].contains(self)
         }
     }
 }
@@ -102,4 +102,7 @@ public enum DealSide: String, Sendable, CaseIterable {
     case client
     /// The node serves and is paid.
     case provider
+    /// The node (a gateway) pays the provider for the client, less its brokerage; it
+    /// knows the deal from the payments it forwards and the provider's receipts.
+    case broker
 }

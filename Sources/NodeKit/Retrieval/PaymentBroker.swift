@@ -19,10 +19,12 @@ public final class PaymentBroker: Sendable {
     private let inbox: VoucherInbox
     private let manager: ChannelManager
     private let database: NodeDatabase
+    private let store: DealStore
     private let perProvider = Locked<[NodeID: SerialWork]>([:])
 
-    init(context: NodeContext, inbox: VoucherInbox, manager: ChannelManager) {
+    init(context: NodeContext, store: DealStore, inbox: VoucherInbox, manager: ChannelManager) {
         self.context = context
+        self.store = store
         self.inbox = inbox
         self.manager = manager
         database = context.blockstore.database
@@ -74,10 +76,35 @@ public final class PaymentBroker: Sendable {
         let answer = try await session.call(
             DealPayment(deal: payment.deal, client: client.nodeID, voucher: voucher, gross: gross, feeBasisPoints: basisPoints),
             expecting: DealPaymentAnswer.self)
+        try await follow(key, payload: payment.payload, gross: gross, answer: answer)
         if added > .zero {
             context.note(.info, .channel, "brokered \(added) from \(client.nodeID.short) for deal \(payment.deal) with \(payment.provider.short): kept \(try added.subtracting(try Brokerage.net(of: added, basisPoints: basisPoints)))")
         }
         return answer
+    }
+
+    /// Keeps the gateway's own record of the deal (side `broker`) as the provider's receipt
+    /// describes it; the deal is complete for the broker once the provider is paid in full
+    /// (the provider is then Finalizing or further).
+    private func follow(_ key: BrokeredDeal, payload: CID, gross: TokenAmount, answer: DealPaymentAnswer) async throws {
+        let dealKey = DealKey(side: .broker, peer: key.client, id: key.deal)
+        let now = context.clock.now
+        let status: DealStatus = [.finalizing, .completing, .completed].contains(answer.status) ? .completed : answer.status
+        var record: DealRecord
+        if let existing = try await store.deal(dealKey) {
+            guard !existing.isTerminal else { return }
+            record = existing
+        } else {
+            record = DealRecord(
+                side: .broker, id: key.deal, peer: key.client, broker: key.provider, payload: payload,
+                params: DealParams(pricePerByte: .zero, paymentInterval: 0, paymentIntervalIncrease: 0), createdAt: now)
+            try await store.insert(record)
+            DealJournal.note(record, previous: .errored, context: context)
+        }
+        let before = record.status
+        (record.status, record.paid, record.bytes, record.totalBytes, record.updatedAt) = (status, gross, answer.sent, answer.size, now)
+        try await store.save(record, previous: before)
+        DealJournal.note(record, previous: before, context: context)
     }
 
     /// What the client has paid the gateway for the deal in all.

@@ -154,6 +154,7 @@ public final class ProviderDeals: Sendable {
         var position = cursor.bytesSent
         var blocks = block
         var recorded = position
+        var pace = SendPace(rate: UInt64(context.config.retrieval.maxSendRate), clock: context.clock)
         while true {
             let record = deal.record
             guard deal.isCurrent(me) else { throw NetworkError.streamCancelled("a newer transfer of the deal took over") }
@@ -165,9 +166,11 @@ public final class ProviderDeals: Sendable {
                 _ = try await apply(.paymentRequested, to: deal)
                 let sent = position
                 try await wait(on: deal, transfer: me, for: "payment for \(sent) bytes sent") { $0.bytesPaidFor >= sent }
+                pace.restart()
                 continue
             }
-            guard let chunk = try await cursor.nextChunk(maxBytes: limit - position) else { break }
+            guard let chunk = try await cursor.nextChunk(maxBytes: min(limit - position, pace.chunkBytes)) else { break }
+            try await pace.wait(before: chunk.bytes)
             try await sender.send(chunk.sections)
             position += chunk.bytes
             blocks += UInt64(chunk.blocks)
@@ -238,7 +241,7 @@ public final class ProviderDeals: Sendable {
             if credited > record.paid { try await run(try await apply(.paymentReceived(paid: credited), to: deal), on: deal) }
             let now = deal.record
             let limit = now.params.isFree ? UInt64.max : now.params.nextThreshold(after: now.bytesPaidFor)
-            return DealPaymentAnswer(deal: now.id, status: now.status, paid: now.paid, limit: limit)
+            return DealPaymentAnswer(deal: now.id, status: now.status, paid: now.paid, limit: limit, sent: now.bytes, size: now.totalBytes)
     }
 
     /// A broker's payment: the voucher (on the broker's channel) must hold the gross

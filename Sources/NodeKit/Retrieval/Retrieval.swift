@@ -27,7 +27,7 @@ public final class Retrieval: NodeService {
             }
             : nil
         client = roles.contains(.client) ? ClientDeals(context: context, store: store, manager: payments.manager, finder: market.finder) : nil
-        broker = roles.contains(.gateway) ? PaymentBroker(context: context, inbox: payments.inbox, manager: payments.manager) : nil
+        broker = roles.contains(.gateway) ? PaymentBroker(context: context, store: store, inbox: payments.inbox, manager: payments.manager) : nil
     }
 
     public func install(into router: RequestRouter) {
@@ -97,6 +97,8 @@ public final class Retrieval: NodeService {
         case .provider:
             guard let provider else { throw RetrievalError.roleMissing(.provider, "cancelling a provider deal") }
             return try await provider.cancelAsProvider(key)
+        case .broker:
+            throw RetrievalError.invalidValue("deal \(key) is one this gateway brokers; only its client or provider can cancel it")
         }
     }
 

@@ -9,7 +9,7 @@ extension DealStore {
         StoreMigration(identifier: "v9-retrieval") { db in
             try db.execute(sql: """
                 CREATE TABLE retrieval_deal (
-                    side TEXT NOT NULL CHECK (side IN ('client', 'provider')),
+                    side TEXT NOT NULL CHECK (side IN ('client', 'provider', 'broker')),
                     peer TEXT NOT NULL,
                     id INTEGER NOT NULL CHECK (id >= 0),
                     broker TEXT,
