@@ -7,7 +7,7 @@ import Foundation
 /// session to a daemon, whose `ControlService` answers them. Refusals arrive as the same
 /// typed errors either way. Every call is async and may be slow, so a caller must never
 /// wait on it from a UI thread; snapshots are plain values that can cross any boundary.
-public protocol NodeControl: PaymentControl, MarketControl {
+public protocol NodeControl: PaymentControl, MarketControl, RetrievalControl {
     /// Identity, roles, data directory, start time and counts.
     func status() async throws -> NodeStatus
     /// Imported pieces, newest first. Fetch them again only when `NodeStatus.contentRevision` changed.

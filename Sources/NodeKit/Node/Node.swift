@@ -22,6 +22,8 @@ public final class Node: Sendable {
     public let payments: Payments
     /// The market roles: gateway, provider publishing, client discovery, reputation.
     public let market: Market
+    /// Retrieval deals, both sides.
+    public let retrieval: Retrieval
     private let services: [any NodeService]
     private let registerSync: RegisterSync
     private let listener = Locked<(any Listener)?>(nil)
@@ -52,8 +54,9 @@ public final class Node: Sendable {
             : nil
         payments = Payments(context: context, localLedger: localLedger)
         market = try Market(context: context, payments: payments)
-        control = ControlService(context: context, peers: peers, payments: payments, market: market)
-        var services: [any NodeService] = [control, payments, market]
+        retrieval = Retrieval(context: context)
+        control = ControlService(context: context, peers: peers, payments: payments, market: market, retrieval: retrieval)
+        var services: [any NodeService] = [control, payments, market, retrieval]
         if context.roles.contains(.register) { services.append(RegisterService(context: context)) }
         if !context.roles.isDisjoint(with: [.gateway, .provider]) { services.append(EstablishmentService(context: context)) }
         registerSync = RegisterSync(context: context, establishments: market.establishments(gatewayPeers: peers))
