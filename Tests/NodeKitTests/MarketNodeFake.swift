@@ -61,4 +61,15 @@ final class MarketNodeFake: NodeControl {
     func ledgerAccounts() async throws -> [AccountState] { throw noLedger }
     func ledgerAccount() async throws -> AccountState { throw noLedger }
     func faucet(account: NodeID, amount: TokenAmount) async throws -> AccountState { throw noLedger }
+
+    private var noDeals: RetrievalError { .roleMissing(.client, "retrieval deals") }
+    func query(_ target: String, provider: NodeID?) async throws -> [QueryAnswer] { throw noDeals }
+    func retrieve(_ order: RetrievalOrder) async throws -> RetrievalSummary { throw noDeals }
+    func retrieval(_ id: UInt64) async throws -> RetrievalSummary { throw noDeals }
+    func retrievals() async throws -> [RetrievalSummary] { throw noDeals }
+    func deals() async throws -> [DealRecord] { throw noDeals }
+    func deal(_ key: DealKey) async throws -> DealDetail { throw noDeals }
+    func cancelDeal(_ key: DealKey) async throws -> DealRecord { throw noDeals }
+    func retrievalTerms() async throws -> RetrievalTerms { throw RetrievalError.roleMissing(.provider, "the retrieval terms") }
+    func setRetrievalTerms(_ terms: RetrievalTerms) async throws -> RetrievalTerms { throw RetrievalError.roleMissing(.provider, "the retrieval terms") }
 }

@@ -8,7 +8,7 @@ import TermUI
 /// cache, for deterministic screens. Payment and market commands answer as the node would
 /// (the channel or the standing after the change, or the refusal) but leave the fixed
 /// channels and listings as they are.
-struct FixedNodeControl: NodeControl {
+struct FixedNodeControl: NodeControl, RetrievallessControl {
     static let started = Date(timeIntervalSince1970: 1_700_000_000)
     var peers = RegisterPeers.notConfigured
 

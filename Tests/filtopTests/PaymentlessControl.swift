@@ -25,7 +25,7 @@ extension PaymentlessControl {
 
 /// For console fakes that test something else: a node with no market role, whose market
 /// calls are refused as such a node refuses them.
-protocol MarketlessControl: NodeControl {}
+protocol MarketlessControl: RetrievallessControl {}
 
 extension MarketlessControl {
     func ask() async throws -> ProviderAsk { throw MarketError.roleMissing(.provider, "the ask") }

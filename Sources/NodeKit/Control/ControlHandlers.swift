@@ -115,13 +115,13 @@ public struct ControlHandlers: Sendable {
 
     private func answer(_ r: ControlRetrievalRequest) async throws -> ControlRetrievalAnswer {
         switch r.action {
-        case .query: return ControlRetrievalAnswer(answers: try await control.query(try r.required(r.target, "target"), provider: r.provider))
-        case .retrieve: return ControlRetrievalAnswer(summaries: [try await control.retrieve(try r.required(r.order, "order"))])
-        case .retrieval: return ControlRetrievalAnswer(summaries: [try await control.retrieval(try r.required(r.request, "request"))])
+        case .query: return ControlRetrievalAnswer(answers: try await control.query(try r.required(r.target, "a target"), provider: r.provider))
+        case .retrieve: return ControlRetrievalAnswer(summaries: [try await control.retrieve(try r.required(r.order, "an order"))])
+        case .retrieval: return ControlRetrievalAnswer(summaries: [try await control.retrieval(try r.required(r.request, "a request ID"))])
         case .retrievals: return ControlRetrievalAnswer(summaries: try await control.retrievals())
         case .deals: return ControlRetrievalAnswer(deals: try await control.deals())
-        case .deal: return ControlRetrievalAnswer(detail: try await control.deal(try r.required(r.deal, "deal")))
-        case .cancel: return ControlRetrievalAnswer(deals: [try await control.cancelDeal(try r.required(r.deal, "deal"))])
+        case .deal: return ControlRetrievalAnswer(detail: try await control.deal(try r.required(r.deal, "a deal")))
+        case .cancel: return ControlRetrievalAnswer(deals: [try await control.cancelDeal(try r.required(r.deal, "a deal"))])
         case .terms: return ControlRetrievalAnswer(terms: try await control.retrievalTerms())
         case .setTerms: return ControlRetrievalAnswer(terms: try await control.setRetrievalTerms(try r.required(r.terms, "terms")))
         }

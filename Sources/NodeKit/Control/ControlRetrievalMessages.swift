@@ -60,9 +60,9 @@ public struct ControlRetrievalRequest: WireMessage, Equatable {
         terms = f.value("terms") == .null ? nil : try RetrievalTerms(cbor: f.value("terms"), "ControlRetrievalRequest.terms")
     }
 
-    /// The field an action needs, or a refusal naming it.
+    /// The field an action needs, or a refusal naming it (`name` with its article: "an order").
     func required<T>(_ value: T?, _ name: String) throws(WireError) -> T {
-        guard let value else { throw .invalidMessage("\(action.rawValue) needs a \(name)") }
+        guard let value else { throw .invalidMessage("\(action.rawValue) needs \(name)") }
         return value
     }
 }

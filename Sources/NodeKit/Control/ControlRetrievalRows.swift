@@ -256,13 +256,13 @@ extension DealDetail {
 
 extension MessageFields {
     func bool(_ key: String) throws(WireError) -> Bool {
-        guard let v = value(key).boolValue else { throw .invalidMessage("\(key) must be a boolean") }
+        guard let v = value(key).boolValue else { throw .invalidMessage("\(what).\(key) must be a boolean") }
         return v
     }
 
     func side(_ key: String) throws(WireError) -> DealSide {
         let name = try text(key, maxLength: 16)
-        guard let side = DealSide(rawValue: name) else { throw .invalidMessage("\(key) '\(name)' is not client or provider") }
+        guard let side = DealSide(rawValue: name) else { throw .invalidMessage("\(what).\(key) '\(name)' is not client or provider") }
         return side
     }
 
@@ -270,7 +270,7 @@ extension MessageFields {
     func dealStatus(_ key: String) throws(WireError) -> DealStatus {
         let number = try unsigned(key)
         guard let status = DealStatus(rawValue: number) else {
-            throw .invalidMessage("\(key) \(number) is not a deal status (0…\(DealStatus.allCases.count - 1))")
+            throw .invalidMessage("\(what).\(key) \(number) is not a deal status (0…\(DealStatus.allCases.count - 1))")
         }
         return status
     }

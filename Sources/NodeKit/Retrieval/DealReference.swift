@@ -46,7 +46,7 @@ public struct DealReference: Sendable, Hashable, CustomStringConvertible {
             }
             peer = given
         } else if side == .provider {
-            throw .malformed(text, "a provider deal is named with its client: p\(id)@fid… (the client's node ID or its start, as 'filtop deals list' shows it)")
+            throw .malformed(text, "a provider deal is named with its client: p\(id)@fid… (the client's node ID or its start)")
         }
         self.init(side: side, id: id, peer: peer)
     }
