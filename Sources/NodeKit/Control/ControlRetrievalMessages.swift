@@ -76,7 +76,7 @@ public struct ControlRetrievalRequest: WireMessage, Equatable {
 /// newest `maxItems` entries. Free text is cut to its limit and a deal's output checkpoint
 /// (the node's own resume state) is not sent (`bounded`), so what is sent is what the
 /// decoder accepts. At their widest, 200 summaries with 200 deals among them take about
-/// 900 KB — within the 1 MiB frame.
+/// 830 KB, 200 deals 460 KB — within the 1 MiB frame.
 public struct ControlRetrievalAnswer: WireMessage, Equatable {
     public static let messageType = MessageType.controlRetrievalAnswer
     public static let maxItems = 200
