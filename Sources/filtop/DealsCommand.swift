@@ -70,6 +70,6 @@ struct DealsCommand: AsyncParsableCommand {
     /// among the node's deals.
     static func key(_ reference: DealReference, _ control: RemoteNodeControl) async throws -> DealKey {
         if let key = reference.key { return key }
-        do { return try reference.resolve(in: try await control.deals()) } catch let error as DealReferenceError { throw OperatorError("\(error)") }
+        return try reference.resolve(in: try await control.deals())
     }
 }

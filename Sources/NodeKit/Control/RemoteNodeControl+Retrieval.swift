@@ -1,8 +1,9 @@
 /// `RetrievalControl` (part of `NodeControl`) over the admin session: one
 /// `ControlRetrievalRequest` per call. Lists come back cut to `ControlRetrievalAnswer.maxItems`
 /// rows; a query, which waits on providers, and a retrieve, which may first look for them,
-/// may take up to `retrievalTimeout`. An order the answer could not carry (a relative or
-/// too long output path, too many providers) is refused before it is sent.
+/// may take up to `retrievalTimeout`. An order no node would run or no request could carry
+/// (a relative or too long output path, too many providers) is refused before it is sent,
+/// with the `RetrievalError` the node's own control raises (`RetrievalOrder.check`).
 extension RemoteNodeControl {
     /// How long a query or the start of a retrieval may take: each reaches out to providers.
     public static let retrievalTimeout: Duration = .seconds(120)
