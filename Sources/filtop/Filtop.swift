@@ -11,7 +11,7 @@ struct Filtop: AsyncParsableCommand {
         subcommands: [
             ConsoleCommand.self, ImportCommand.self, PieceCIDCommand.self, ExportCommand.self, CARCommand.self,
             KeysCommand.self, OfferCommand.self, NodeCommand.self, RegisterCommand.self, PaychCommand.self, LedgerCommand.self,
-            ProviderCommand.self, GatewayCommand.self, ClientCommand.self,
+            ProviderCommand.self, GatewayCommand.self, ClientCommand.self, DealsCommand.self,
             DevnetCommand.self, AttachCommand.self,
             BenchCommand.self,
         ],

@@ -1,11 +1,11 @@
 import Foundation
 import NodeKit
 
-/// How the `provider`, `gateway` and `client` commands show asks, publications, cached
-/// offers, provider standings, the gateway policy and found offers: aligned lines and
-/// tables for people, one JSON document for scripts. Amounts are FIL with the unit, exact
-/// to the attoFIL (as `PaymentOutput`); offer IDs are hex, shown short in tables; an
-/// expiry comes with the time left.
+/// How the `provider`, `gateway` and `client` commands show asks (with the provider's
+/// retrieval terms), publications, cached offers, provider standings, the gateway policy
+/// and found offers: aligned lines and tables for people, one JSON document for scripts.
+/// Amounts are FIL with the unit, exact to the attoFIL (as `PaymentOutput`); offer IDs are
+/// hex, shown short in tables; an expiry comes with the time left.
 enum MarketOutput {
     /// Unix seconds now, the reference for "time left".
     static var now: UInt64 { UInt64(Date().timeIntervalSince1970) }
@@ -31,15 +31,24 @@ enum MarketOutput {
 
     // MARK: - Provider
 
-    static func askLines(_ a: ProviderAsk) {
+    /// The ask, then the retrieval terms a deal's proposal must meet.
+    static func askLines(_ a: ProviderAsk, terms t: RetrievalTerms) {
         PaymentOutput.fieldLines([
             ("price per byte", "\(a.pricePerByte) (\(a.pricePerByte.attoFILDescription))"), ("qos", "\(a.latencyMillis) ms to first byte"),
             ("ttl", "\(a.ttlSeconds) s (offers signed now expire \(OfferArguments.date(now + a.ttlSeconds)))"),
+            ("unseal price", "\(t.unsealPrice) (\(t.unsealPrice.attoFILDescription))"),
+            ("payment interval", "\(ByteCount.format(t.paymentInterval)) (\(t.paymentInterval) B sent before the first payment)"),
+            ("interval increase", "\(ByteCount.format(t.paymentIntervalIncrease)) (\(t.paymentIntervalIncrease) B more before each later payment)"),
         ])
     }
 
-    static func askJSON(_ a: ProviderAsk) -> JSONValue {
-        .object([("price_per_byte", .string("\(a.pricePerByte)")), ("qos_ms", .int(a.latencyMillis)), ("ttl_seconds", .int(a.ttlSeconds))])
+    /// The ask and the provider's retrieval terms in one object.
+    static func askJSON(_ a: ProviderAsk, terms t: RetrievalTerms) -> JSONValue {
+        .object([
+            ("price_per_byte", .string("\(a.pricePerByte)")), ("qos_ms", .int(a.latencyMillis)), ("ttl_seconds", .int(a.ttlSeconds)),
+            ("unseal_price", .string("\(t.unsealPrice)")), ("payment_interval", .int(t.paymentInterval)),
+            ("payment_interval_increase", .int(t.paymentIntervalIncrease)),
+        ])
     }
 
     static func publicationTable(_ publications: [Publication]) {

@@ -24,6 +24,7 @@ import Testing
             Envelope(ControlFixtures.status, requestID: 7), Envelope(ControlFixtures.pieces, requestID: 8),
             Envelope(ControlFixtures.peers, requestID: 9), Envelope(ControlFixtures.events, requestID: 10),
         ] + MarketFixtures.requests.map { Envelope($0, requestID: 11) } + MarketFixtures.answers.map { Envelope($0, requestID: 12) }
+            + RetrievalFixtures.requests.map { Envelope($0, requestID: 13) } + RetrievalFixtures.answers.map { Envelope($0, requestID: 14) }
         return [offer.encoded, try! offer.subOffer(for: TrustFixtures.pieceCID(2)).encoded] + envelopes.map(\.framed)
     }
 

@@ -62,7 +62,7 @@ final class MarketNodeFake: NodeControl {
     func ledgerAccount() async throws -> AccountState { throw noLedger }
     func faucet(account: NodeID, amount: TokenAmount) async throws -> AccountState { throw noLedger }
 
-    private var noDeals: RetrievalError { .roleMissing(.client, "the market test node's retrieval deals") }
+    private var noDeals: RetrievalError { .roleMissing(.client, "retrieval deals") }
     func query(_ target: String, provider: NodeID?) async throws -> [QueryAnswer] { throw noDeals }
     func retrieve(_ order: RetrievalOrder) async throws -> RetrievalSummary { throw noDeals }
     func retrieval(_ id: UInt64) async throws -> RetrievalSummary { throw noDeals }
@@ -70,6 +70,6 @@ final class MarketNodeFake: NodeControl {
     func deals() async throws -> [DealRecord] { throw noDeals }
     func deal(_ key: DealKey) async throws -> DealDetail { throw noDeals }
     func cancelDeal(_ key: DealKey) async throws -> DealRecord { throw noDeals }
-    func retrievalTerms() async throws -> RetrievalTerms { throw noDeals }
-    func setRetrievalTerms(_ terms: RetrievalTerms) async throws -> RetrievalTerms { throw noDeals }
+    func retrievalTerms() async throws -> RetrievalTerms { throw RetrievalError.roleMissing(.provider, "the retrieval terms") }
+    func setRetrievalTerms(_ terms: RetrievalTerms) async throws -> RetrievalTerms { throw RetrievalError.roleMissing(.provider, "the retrieval terms") }
 }

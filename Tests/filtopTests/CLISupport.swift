@@ -28,14 +28,16 @@ enum CLI {
     }
 
     /// Runs `executable` (default: filtop) with `arguments` and waits for it, killing it
-    /// after `timeout` seconds. `environment` entries are added to this process's.
+    /// after `timeout` seconds. `environment` entries are added to this process's; the
+    /// child starts in `directory` when one is given.
     static func run(
         _ arguments: [String], executable: String? = nil, environment: [String: String] = [:], timeout: Double = 120,
-        input: Data? = nil
+        input: Data? = nil, directory: String? = nil
     ) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable ?? binary)
         p.arguments = arguments
+        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

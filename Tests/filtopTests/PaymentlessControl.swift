@@ -24,21 +24,8 @@ extension PaymentlessControl {
 }
 
 /// For console fakes that test something else: a node with no market role, whose market
-/// and retrieval calls are refused as such a node refuses them.
-protocol MarketlessControl: NodeControl {}
-
-extension MarketlessControl {
-    private var noClient: RetrievalError { .roleMissing(.client, "retrieval deals") }
-    func query(_ target: String, provider: NodeID?) async throws -> [QueryAnswer] { throw noClient }
-    func retrieve(_ order: RetrievalOrder) async throws -> RetrievalSummary { throw noClient }
-    func retrieval(_ id: UInt64) async throws -> RetrievalSummary { throw noClient }
-    func retrievals() async throws -> [RetrievalSummary] { throw noClient }
-    func deals() async throws -> [DealRecord] { throw noClient }
-    func deal(_ key: DealKey) async throws -> DealDetail { throw noClient }
-    func cancelDeal(_ key: DealKey) async throws -> DealRecord { throw noClient }
-    func retrievalTerms() async throws -> RetrievalTerms { throw RetrievalError.roleMissing(.provider, "retrieval terms") }
-    func setRetrievalTerms(_ terms: RetrievalTerms) async throws -> RetrievalTerms { throw RetrievalError.roleMissing(.provider, "retrieval terms") }
-}
+/// calls are refused as such a node refuses them.
+protocol MarketlessControl: RetrievallessControl {}
 
 extension MarketlessControl {
     func ask() async throws -> ProviderAsk { throw MarketError.roleMissing(.provider, "the ask") }

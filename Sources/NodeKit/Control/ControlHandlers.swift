@@ -66,6 +66,10 @@ public struct ControlHandlers: Sendable {
             try requireAdmin(peer)
             return try await answer(request)
         }
+        router.on(ControlRetrievalRequest.self) { request, peer in
+            try requireAdmin(peer)
+            return try await answer(request)
+        }
     }
 
     private func answer(_ r: ControlPaymentRequest) async throws -> ControlPaymentAnswer {
@@ -106,6 +110,20 @@ public struct ControlHandlers: Sendable {
             return ControlMarketAnswer(standings: [standing])
         case .policy: return ControlMarketAnswer(policy: try await control.gatewayPolicy())
         case .find: return ControlMarketAnswer(found: try await control.findOffers(try r.required(r.pieceCID, "piece"), gateway: r.gateway))
+        }
+    }
+
+    private func answer(_ r: ControlRetrievalRequest) async throws -> ControlRetrievalAnswer {
+        switch r.action {
+        case .query: return ControlRetrievalAnswer(answers: try await control.query(try r.required(r.target, "a target"), provider: r.provider))
+        case .retrieve: return ControlRetrievalAnswer(summaries: [try await control.retrieve(try r.required(r.order, "an order"))])
+        case .retrieval: return ControlRetrievalAnswer(summaries: [try await control.retrieval(try r.required(r.request, "a request ID"))])
+        case .retrievals: return ControlRetrievalAnswer(summaries: try await control.retrievals())
+        case .deals: return ControlRetrievalAnswer(deals: try await control.deals())
+        case .deal: return ControlRetrievalAnswer(detail: try await control.deal(try r.required(r.deal, "a deal")))
+        case .cancel: return ControlRetrievalAnswer(deals: [try await control.cancelDeal(try r.required(r.deal, "a deal"))])
+        case .terms: return ControlRetrievalAnswer(terms: try await control.retrievalTerms())
+        case .setTerms: return ControlRetrievalAnswer(terms: try await control.setRetrievalTerms(try r.required(r.terms, "terms")))
         }
     }
 }

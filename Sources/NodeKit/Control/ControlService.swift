@@ -11,15 +11,17 @@ public final class ControlService: NodeControl, NodeService {
     private let peers: PeerTable
     let payments: Payments
     let market: Market
+    let retrieval: Retrieval
     private let startedAt: Date
     private let imports = ImportProgressTable()
     private let work = DispatchQueue(label: "filtop.control", qos: .userInitiated, attributes: .concurrent)
 
-    public init(context: NodeContext, peers: PeerTable, payments: Payments, market: Market) {
+    public init(context: NodeContext, peers: PeerTable, payments: Payments, market: Market, retrieval: Retrieval) {
         self.context = context
         self.peers = peers
         self.payments = payments
         self.market = market
+        self.retrieval = retrieval
         startedAt = context.clock.now.toMillis
     }
 

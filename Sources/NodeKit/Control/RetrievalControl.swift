@@ -32,6 +32,9 @@ public protocol RetrievalControl: Sendable {
 
 /// A retrieval as the operator asks for it.
 public struct RetrievalOrder: Sendable, Equatable {
+    /// How many providers one retrieval may be split over.
+    public static let providerCountRange: ClosedRange<Int> = 1...16
+
     /// The content: a payload CID or a Piece CID, as text.
     public var target: String
     /// Where to write it: an absolute path on the node's machine.

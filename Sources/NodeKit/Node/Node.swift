@@ -56,7 +56,7 @@ public final class Node: Sendable {
         payments = Payments(context: context, localLedger: localLedger)
         market = try Market(context: context, payments: payments)
         retrieval = Retrieval(context: context, payments: payments, market: market)
-        control = ControlService(context: context, peers: peers, payments: payments, market: market)
+        control = ControlService(context: context, peers: peers, payments: payments, market: market, retrieval: retrieval)
         var services: [any NodeService] = [control, payments, market, retrieval]
         if context.roles.contains(.register) { services.append(RegisterService(context: context)) }
         if !context.roles.isDisjoint(with: [.gateway, .provider]) { services.append(EstablishmentService(context: context)) }

@@ -12,7 +12,7 @@ public enum MessageCatalogue {
         ControlPiecesRequest.self, ControlPieces.self, ControlPeersRequest.self, ControlPeers.self,
         ControlImportRequest.self, ControlImported.self, ControlImportProgressRequest.self, ControlImportProgress.self,
         ControlPaymentRequest.self, ControlPaymentAnswer.self,
-        ControlMarketRequest.self, ControlMarketAnswer.self,
+        ControlMarketRequest.self, ControlMarketAnswer.self, ControlRetrievalRequest.self, ControlRetrievalAnswer.self,
         LedgerStatusRequest.self, LedgerStatusInfo.self, LedgerAccountRequest.self, LedgerAccountInfo.self, LedgerAccountsRequest.self,
         LedgerAccounts.self, LedgerChannelRequest.self, LedgerChannelInfo.self, LedgerSubmit.self, LedgerApplied.self, LedgerFaucetRequest.self,
         PaymentVoucher.self, VoucherReceipt.self,

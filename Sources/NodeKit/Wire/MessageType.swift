@@ -33,6 +33,8 @@ public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible
     case controlPaymentAnswer = 413
     case controlMarketRequest = 414
     case controlMarketAnswer = 415
+    case controlRetrievalRequest = 416
+    case controlRetrievalAnswer = 417
     case ledgerStatusRequest = 500
     case ledgerStatusInfo = 501
     case ledgerAccountRequest = 502
@@ -90,6 +92,8 @@ public enum MessageType: UInt64, Sendable, CaseIterable, CustomStringConvertible
         case .controlPaymentAnswer: return "ControlPaymentAnswer"
         case .controlMarketRequest: return "ControlMarketRequest"
         case .controlMarketAnswer: return "ControlMarketAnswer"
+        case .controlRetrievalRequest: return "ControlRetrievalRequest"
+        case .controlRetrievalAnswer: return "ControlRetrievalAnswer"
         case .ledgerStatusRequest: return "LedgerStatusRequest"
         case .ledgerStatusInfo: return "LedgerStatusInfo"
         case .ledgerAccountRequest: return "LedgerAccountRequest"

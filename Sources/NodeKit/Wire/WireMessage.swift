@@ -11,7 +11,7 @@ public protocol WireMessage: Sendable {
 /// Strict access to a message body map: exact key set, typed fields.
 struct MessageFields {
     private let map: [String: CBOR]
-    private let what: String
+    let what: String
 
     init(_ body: CBOR, _ what: String, keys: Set<String>) throws(WireError) {
         guard let map = body.mapValue else { throw .invalidMessage("\(what) body must be a CBOR map") }
