@@ -58,9 +58,9 @@ struct ClientCommand: AsyncParsableCommand {
             let only = try provider.map { try CIDArgument.node($0, name: "--provider") }
             let answers = try await remote.withControl { try await $0.query(target, provider: only) }
             if json {
-                Output.json(RetrievalOutput.queryJSON(target, answers))
+                Output.json(RetrievalText.queryJSON(target, answers))
             } else if !answers.isEmpty {
-                RetrievalOutput.queryTable(answers)
+                RetrievalText.queryTable(answers)
             }
             guard answers.contains(where: { $0.response?.status == .available }) else {
                 throw OperatorError(answers.isEmpty

@@ -45,7 +45,7 @@ extension ClientCommand {
             let ended = try await remote.withControl { control in
                 try await follower.follow(try await control.retrieve(order), control: control)
             }
-            if json { Output.json(RetrievalOutput.summaryJSON(ended)) } else { RetrievalOutput.summaryLines(ended) }
+            if json { Output.json(RetrievalText.summaryJSON(ended)) } else { RetrievalText.summaryLines(ended) }
             guard ended.status == .completed else { throw OperatorError(Self.failure(ended)) }
         }
 

@@ -21,11 +21,11 @@ struct DealsCommand: AsyncParsableCommand {
         func run() async throws {
             let deals = try await remote.withControl { try await $0.deals() }
             if json {
-                Output.json([("deals", .array(deals.map(RetrievalOutput.dealJSON)))])
+                Output.json([("deals", .array(deals.map(RetrievalText.dealJSON)))])
             } else if deals.isEmpty {
                 print("no retrieval deals yet; start one with 'filtop client retrieve CID -o PATH'")
             } else {
-                RetrievalOutput.dealTable(deals)
+                RetrievalText.dealTable(deals)
             }
         }
     }
@@ -40,12 +40,12 @@ struct DealsCommand: AsyncParsableCommand {
             let reference = try RetrievalArguments.deal(deal)
             let detail = try await remote.withControl { control in try await control.deal(try await DealsCommand.key(reference, control)) }
             if json {
-                Output.json(RetrievalOutput.detailJSON(detail))
+                Output.json(RetrievalText.detailJSON(detail))
             } else {
-                RetrievalOutput.dealLines(detail.deal)
+                RetrievalText.dealLines(detail.deal)
                 if !detail.history.isEmpty {
                     print("")
-                    RetrievalOutput.historyTable(detail.history)
+                    RetrievalText.historyTable(detail.history)
                 }
             }
         }
@@ -62,7 +62,7 @@ struct DealsCommand: AsyncParsableCommand {
         func run() async throws {
             let reference = try RetrievalArguments.deal(deal)
             let ended = try await remote.withControl { control in try await control.cancelDeal(try await DealsCommand.key(reference, control)) }
-            if json { Output.json(RetrievalOutput.dealJSON(ended)) } else { RetrievalOutput.dealLines(ended) }
+            if json { Output.json(RetrievalText.dealJSON(ended)) } else { RetrievalText.dealLines(ended) }
         }
     }
 

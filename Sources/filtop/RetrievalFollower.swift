@@ -66,7 +66,7 @@ final class RetrievalFollower: Sendable {
         }
         let open = s.deals.filter { !$0.isTerminal }.map { "'filtop deals cancel \($0.key)'" }
         let cancel = open.isEmpty ? "" : ", or stop it with " + open.joined(separator: " and ")
-        return "stopped following retrieval \(s.id) at \(RetrievalOutput.percent(s.bytes, of: s.totalBytes)) "
+        return "stopped following retrieval \(s.id) at \(RetrievalText.percent(s.bytes, of: s.totalBytes)) "
             + "(\(ByteCount.format(s.bytes)) of \(ByteCount.format(s.totalBytes))); it goes on on the node. Run '\(again)' to follow it "
             + "again (it picks up the same retrieval), see its deals with 'filtop deals list'\(cancel)"
     }

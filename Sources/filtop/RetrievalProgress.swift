@@ -32,9 +32,9 @@ struct RetrievalProgress {
 
     /// `  42.0%  12.3 MiB / 29.3 MiB  3.4 MB/s  ETA 5.0 s  paid 0.0000123 FIL`.
     func line(_ s: RetrievalSummary) -> String {
-        let percent = RetrievalOutput.percent(s.bytes, of: s.totalBytes)
-        let speed = bytesPerSecond.map(RetrievalOutput.speed) ?? "- MB/s"
-        let eta = secondsLeft(of: s).map(RetrievalOutput.duration) ?? "-"
+        let percent = RetrievalText.percent(s.bytes, of: s.totalBytes)
+        let speed = bytesPerSecond.map(RetrievalText.speed) ?? "- MB/s"
+        let eta = secondsLeft(of: s).map(RetrievalText.duration) ?? "-"
         return "\(percent.leftPadded(to: 6))  \(ByteCount.format(s.bytes)) / \(ByteCount.format(s.totalBytes))  \(speed)  ETA \(eta)  paid \(s.paid)"
     }
 }

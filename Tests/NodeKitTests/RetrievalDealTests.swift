@@ -133,3 +133,23 @@ struct RetrievalDealTests {
         }
     }
 }
+
+extension RetrievalDealTests {
+    @Test func carOutputHoldsEveryBlockOfTheDAG() async throws {
+        try await Self.builder.run { market in
+            let provider = try #require(market.member("provider-01")), client = try #require(market.member("client-01"))
+            _ = try await provider.node.retrieval.setRetrievalTerms(RetrievalTerms(unsealPrice: .zero, paymentInterval: 1 << 18, paymentIntervalIncrease: 1 << 18))
+            let piece = try #require(Self.pieces(provider).last)
+            let output = market.scratch + "/out.car"
+            let started = try await client.node.retrieval.retrieve(RetrievalOrder(target: piece.rootCID, output: output, car: true))
+            let done = try await Self.finished(started.id, on: client.node)
+            #expect(done.status == .completed, "\(done.message)")
+            let deal = try #require(done.deals.first)
+            // The CAR holds the header and every block's section: the provider's own CAR
+            // of the piece has the same blocks (in another order), so the same size.
+            let size = try #require(try FileManager.default.attributesOfItem(atPath: output)[.size] as? Int)
+            #expect(UInt64(size) > deal.totalBytes)
+            #expect(UInt64(size) == piece.carSize, "CAR of \(size) bytes, the piece's CAR has \(piece.carSize)")
+        }
+    }
+}

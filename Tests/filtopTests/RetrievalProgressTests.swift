@@ -47,10 +47,10 @@ import Testing
     }
 
     @Test func durationsAndPercentagesReadAsPeopleWriteThem() {
-        #expect(RetrievalOutput.duration(4.25) == "4.2 s" || RetrievalOutput.duration(4.25) == "4.3 s")
-        #expect(RetrievalOutput.duration(185) == "3m 05s")
-        #expect(RetrievalOutput.duration(3720) == "1h 02m")
-        #expect(RetrievalOutput.percent(1, of: 3) == "33.3%" && RetrievalOutput.percent(5, of: 0) == "-" && RetrievalOutput.percent(9, of: 3) == "100.0%")
+        #expect(RetrievalText.duration(4.25) == "4.2 s" || RetrievalText.duration(4.25) == "4.3 s")
+        #expect(RetrievalText.duration(185) == "3m 05s")
+        #expect(RetrievalText.duration(3720) == "1h 02m")
+        #expect(RetrievalText.percent(1, of: 3) == "33.3%" && RetrievalText.percent(5, of: 0) == "-" && RetrievalText.percent(9, of: 3) == "100.0%")
     }
 
     @Test func anInterruptSaysTheRetrievalGoesOnAndHowToPickItUp() {

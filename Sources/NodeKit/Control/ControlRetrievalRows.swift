@@ -38,17 +38,18 @@ extension RetrievalOrder {
     }
 
     /// `{target, output, car, providers (node IDs concatenated), count, max_price (token
-    /// amount or null)}`; `output` is an absolute path.
+    /// amount or null), gateway (node ID or null)}`; `output` is an absolute path.
     var cbor: CBOR {
         .map([
             "target": .text(target), "output": .text(output), "car": .bool(car), "providers": .bytes(providers.flatMap(\.bytes)),
             "count": .unsigned(UInt64(clamping: providerCount)), "max_price": maxPricePerByte.map { .bytes($0.encoded) } ?? .null,
+            "gateway": gateway.map { .bytes($0.bytes) } ?? .null,
         ])
     }
 
     init(cbor: CBOR) throws(WireError) {
         let what = "ControlRetrievalRequest.order"
-        let f = try MessageFields(cbor, what, keys: ["target", "output", "car", "providers", "count", "max_price"])
+        let f = try MessageFields(cbor, what, keys: ["target", "output", "car", "providers", "count", "max_price", "gateway"])
         let output = try f.text("output", maxLength: Self.maxOutputLength)
         guard output.hasPrefix("/") else { throw .invalidMessage("\(what).output must be an absolute path, got '\(output)'") }
         let count = try f.unsigned("count")
@@ -59,7 +60,8 @@ extension RetrievalOrder {
         self.init(
             target: try f.text("target", maxLength: ControlRetrievalRequest.maxTargetLength), output: output, car: try f.bool("car"),
             providers: try f.nodeIDs("providers", max: ControlRetrievalRequest.maxProviders), providerCount: Int(count),
-            maxPricePerByte: f.value("max_price") == .null ? nil : try f.amount("max_price"))
+            maxPricePerByte: f.value("max_price") == .null ? nil : try f.amount("max_price"),
+            gateway: f.value("gateway") == .null ? nil : try f.nodeID("gateway"))
     }
 }
 

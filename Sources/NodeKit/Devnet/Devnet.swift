@@ -60,10 +60,12 @@ public final class Devnet: Sendable {
     ///
     /// Each provider holds `samplesPerProvider` sample files of its own (`SampleContent`,
     /// imported on first start) and has published its offers to every gateway when this
-    /// returns.
+    /// returns. With `pace`, providers send at most `pace.sendRate` bytes a second and ask
+    /// to be paid every `pace.paymentInterval` bytes, so deals take long enough to watch.
     public static func start(
         directory: String, gateways: Int, providers: Int, clients: Int = 0, host: String = "127.0.0.1", transport: any Transport = TCPTransport(),
-        clock: any NodeClock = SystemClock(), refreshSeconds: Int = 30, settleDelay: Int = 60, samplesPerProvider: Int = 0
+        clock: any NodeClock = SystemClock(), refreshSeconds: Int = 30, settleDelay: Int = 60, samplesPerProvider: Int = 0,
+        pace: DevnetPace? = nil
     ) async throws -> Devnet {
         guard SampleContent.countRange.contains(samplesPerProvider) else {
             throw DevnetError.invalidSize(
@@ -110,9 +112,14 @@ public final class Devnet: Sendable {
                 for (name, roles) in plan {
                     group.addTask {
                         let member = try await startMember(name: name, roles: roles, in: directory, host: host, registerAt: registry,
-                                                           transport: transport, clock: clock, refreshSeconds: refreshSeconds)
+                                                           transport: transport, clock: clock, refreshSeconds: refreshSeconds,
+                                                           sendRate: roles.contains(.provider) ? pace?.sendRate : nil)
                         do {
                             if roles.contains(.provider) { try SampleContent.importMissing(count: samplesPerProvider, into: member) }
+                            if roles.contains(.provider), let pace {
+                                _ = try await member.node.retrieval.setRetrievalTerms(
+                                    RetrievalTerms(unsealPrice: .zero, paymentInterval: pace.paymentInterval, paymentIntervalIncrease: pace.paymentInterval))
+                            }
                         } catch {
                             await member.node.stop()
                             throw error
@@ -198,7 +205,7 @@ public final class Devnet: Sendable {
 
     private static func startMember(
         name: String, roles: [NodeRole], in directory: String, host: String, registerAt register: (NodeAddress, NodeID)?,
-        transport: any Transport, clock: any NodeClock, refreshSeconds: Int, settleDelay: Int? = nil
+        transport: any Transport, clock: any NodeClock, refreshSeconds: Int, settleDelay: Int? = nil, sendRate: Int? = nil
     ) async throws -> Member {
         let dir = DataDirectory(path: directory + "/" + name)
         try dir.create()
@@ -213,6 +220,7 @@ public final class Devnet: Sendable {
         config.register.nodeID = register.map { $0.1.description } ?? ""
         config.register.refreshSeconds = refreshSeconds
         if let settleDelay { config.ledger.settleDelay = settleDelay }
+        if let sendRate { config.retrieval.maxSendRate = sendRate }
         config.admin.keys = [try KeyFile.load(from: dir.adminKeyPath).publicKey.nodeID.description]
         let identity = try KeyFile.load(from: dir.keyPath)
         // The port of the last run when it is free, else any free port.
@@ -234,6 +242,22 @@ public final class Devnet: Sendable {
         }
         throw lastError ?? DevnetError.cannotCreate(dir.path)
     }
+}
+
+/// How fast a devnet's providers serve, so that deals are slow enough to watch move.
+public struct DevnetPace: Sendable, Equatable {
+    /// What a provider sends per second at most (`retrieval.max_send_rate`).
+    public var sendRate: Int
+    /// The payment interval and increase a provider asks for.
+    public var paymentInterval: UInt64
+
+    public init(sendRate: Int, paymentInterval: UInt64) {
+        self.sendRate = sendRate
+        self.paymentInterval = paymentInterval
+    }
+
+    /// The console's devnet: 256 KiB/s, paid every 64 KiB (more each time).
+    public static let watchable = DevnetPace(sendRate: 256 << 10, paymentInterval: 64 << 10)
 }
 
 /// Why a devnet could not start.

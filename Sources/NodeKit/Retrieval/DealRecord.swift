@@ -113,13 +113,7 @@ public struct DealKey: Sendable, Hashable, CustomStringConvertible {
 
     /// "c42" for the client's deal 42; "p42@<client>" for a provider's, "b42@<client>"
     /// for a broker's.
-    public var description: String {
-        switch side {
-        case .client: return "c\(id)"
-        case .provider: return "p\(id)@\(peer.short)"
-        case .broker: return "b\(id)@\(peer.short)"
-        }
-    }
+    public var description: String { side == .client ? "c\(id)" : "\(side.letter)\(id)@\(peer.short)" }
 }
 
 /// Where a client deal writes the data it verifies: a file (the original file's bytes

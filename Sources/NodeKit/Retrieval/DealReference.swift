@@ -24,15 +24,14 @@ public struct DealReference: Sendable, Hashable, CustomStringConvertible {
         let trimmed = text.trimmingWhitespace()
         let lower = trimmed.lowercased()
         let side: DealSide
-        switch lower.first {
-        case "c": side = .client
-        case "p": side = .provider
-        default: throw .malformed(text, "it must start with c (a client deal: c42) or p (a provider deal: p42@fid…)")
+        guard let first = lower.first, let named = DealSide.allCases.first(where: { $0.letter == first }) else {
+            throw .malformed(text, "it must start with c (a client deal: c42) or p (a provider deal: p42@fid…); b42@fid… names a deal this gateway brokers")
         }
+        side = named
         let parts = lower.dropFirst().split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
         let number = parts[0]
         guard !number.isEmpty, number.allSatisfy({ ("0"..."9").contains($0) }), let id = UInt64(number) else {
-            throw .malformed(text, "the deal number after '\(side == .client ? "c" : "p")' must be a whole number (c42, p42@fid…)")
+            throw .malformed(text, "the deal number after '\(side.letter)' must be a whole number (c42, p42@fid…)")
         }
         var peer: String?
         if parts.count == 2 {
@@ -45,8 +44,8 @@ public struct DealReference: Sendable, Hashable, CustomStringConvertible {
                 do { _ = try NodeID(given) } catch { throw .malformed(text, "\(error)") }
             }
             peer = given
-        } else if side == .provider {
-            throw .malformed(text, "a provider deal is named with its client: p\(id)@fid… (the client's node ID or its start)")
+        } else if side != .client {
+            throw .malformed(text, "a \(side.rawValue) deal is named with its client: \(side.letter)\(id)@fid… (the client's node ID or its start)")
         }
         self.init(side: side, id: id, peer: peer)
     }
@@ -69,7 +68,7 @@ public struct DealReference: Sendable, Hashable, CustomStringConvertible {
         return first
     }
 
-    public var description: String { (side == .client ? "c" : "p") + "\(id)" + (peer.map { "@" + $0 } ?? "") }
+    public var description: String { "\(side.letter)\(id)" + (peer.map { "@" + $0 } ?? "") }
 
     static let nodeIDLength = 55
     private static let base32 = Set("abcdefghijklmnopqrstuvwxyz234567")
@@ -103,7 +102,7 @@ public enum DealReferenceError: Error, Equatable, Sendable, CustomStringConverti
                 + "or name an older deal as \(whole)"
         case .ambiguous(let r, let keys):
             let party = r.side == .client ? "provider" : "client"
-            return "\(r) names \(keys.count) deals (\(keys.map { "\($0.side == .client ? "c" : "p")\($0.id)@\($0.peer)" }.joined(separator: ", "))); "
+            return "\(r) names \(keys.count) deals (\(keys.map { "\($0.side.letter)\($0.id)@\($0.peer)" }.joined(separator: ", "))); "
                 + "give more of the \(party)'s node ID"
         }
     }

@@ -106,3 +106,23 @@ public enum DealSide: String, Sendable, CaseIterable {
     /// knows the deal from the payments it forwards and the provider's receipts.
     case broker
 }
+
+extension DealSide {
+    /// The letter deal names start with on this side: c42, p42@…, b42@….
+    public var letter: Character {
+        switch self {
+        case .client: return "c"
+        case .provider: return "p"
+        case .broker: return "b"
+        }
+    }
+
+    /// What this node does in a deal on this side, for operators.
+    public var summary: String {
+        switch self {
+        case .client: return "client (this node retrieves and pays)"
+        case .provider: return "provider (this node serves and is paid)"
+        case .broker: return "broker (this node, a gateway, pays the provider for the client)"
+        }
+    }
+}

@@ -36,17 +36,21 @@ struct ConsoleCommand: AsyncParsableCommand {
         // Read-only creates nothing: the devnet runs only if an earlier run made it.
         if !noDevnet && !(look.readonly && !FileManager.default.fileExists(atPath: devnetPath)) {
             if fresh { try Devnet.clear(directory: devnetPath) }
-            devnet = try await Devnet.start(directory: devnetPath, gateways: 8, providers: 3, samplesPerProvider: 4)
+            devnet = try await Devnet.start(directory: devnetPath, gateways: 8, providers: 3, clients: 2, samplesPerProvider: 4, pace: .watchable)
         }
         let node = try await OperatorNode.start(in: dir, identity: identity, devnet: devnet, journal: journal)
         defer { _ = node }
+        // The devnet's clients retrieve through this node's gateway, so deals move on screen.
+        let traffic = devnet.flatMap { node.context.roles.contains(.gateway) && !look.readonly ? DevnetTraffic(devnet: $0, gateway: node.context.nodeID) : nil }
         do {
             try await ConsoleSession.run(control: node.control, options: look)
         } catch {
+            await traffic?.stop()
             await node.stop()
             await devnet?.stop()
             throw error
         }
+        await traffic?.stop()
         await node.stop()
         await devnet?.stop()
     }

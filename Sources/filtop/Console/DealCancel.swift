@@ -9,7 +9,7 @@ struct DealCancel: Sendable, Equatable {
 
     /// "c42" for a deal this node retrieves, "p42" for one it serves (the peer column
     /// tells two providers' deals of the same number apart).
-    static func shortID(_ deal: DealRecord) -> String { (deal.side == .client ? "c" : "p") + "\(deal.id)" }
+    static func shortID(_ deal: DealRecord) -> String { "\(deal.side.letter)\(deal.id)" }
 
     /// The question asked first, one line that fits an 80-column screen.
     var confirmation: ConfirmDialog {

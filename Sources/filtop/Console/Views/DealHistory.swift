@@ -12,7 +12,7 @@ enum DealHistory {
         let client = deal.side == .client
         let p = deal.params
         var fields: [DetailPanel.Field] = [
-            .init("Deal", DealCancel.shortID(deal) + (client ? ": this node retrieves (client)" : ": this node serves (provider)")),
+            .init("Deal", DealCancel.shortID(deal) + ": " + deal.side.summary),
             .init(client ? "Provider" : "Client", deal.peer.description),
             .init("Status", deal.status.description + (deal.message.isEmpty ? "" : ": \(deal.message)")),
             .init("Progress", progress(deal, rate: rate)),

@@ -6,7 +6,7 @@ import NodeKit
 /// people, one JSON document for scripts. Amounts are FIL with the unit, exact to the
 /// attoFIL (as `PaymentOutput`); statuses are go-fil-markets' `DealStatus` names; deals
 /// are named as `filtop deals show` takes them (`c42`, `p42@fid…`).
-enum RetrievalOutput {
+enum RetrievalText {
     // MARK: - Query
 
     /// `available`, `unavailable` or `error` (the provider's answer), or `unreachable`.
@@ -142,7 +142,7 @@ enum RetrievalOutput {
     static func dealLines(_ d: DealRecord) {
         let party = d.side == .client ? "provider" : "client"
         var lines = [
-            ("deal", id(d)), ("side", d.side == .client ? "client (this node retrieves and pays)" : "provider (this node serves and is paid)"),
+            ("deal", id(d)), ("side", d.side.summary),
             (party, d.peer.description), ("status", d.status.description + (d.message.isEmpty ? "" : " (\(d.message))")),
             ("content", d.payload.description + (d.pieceCID.map { " (piece \($0))" } ?? "")),
             ("progress", "\(percent(d.bytes, of: d.totalBytes)): \(ByteCount.format(d.bytes)) of \(ByteCount.format(d.totalBytes)), "
