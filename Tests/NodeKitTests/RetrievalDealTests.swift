@@ -97,6 +97,10 @@ struct RetrievalDealTests {
             let net = try Brokerage.net(of: total, basisPoints: bps)
             #expect(toProvider.spent <= total && toProvider.spent >= net)
             #expect(toProvider.spent < total || bps == 0)
+            // The gateway's own record of the deal it brokered ends Completed, paid in full.
+            let brokered = try await gateway.node.retrieval.deal(DealKey(side: .broker, peer: client.node.context.nodeID, id: deal.id))
+            #expect(brokered.deal.status == .completed && brokered.deal.paid == total && brokered.deal.broker == provider.node.context.nodeID)
+            #expect(brokered.history.first?.status == .new && brokered.history.last?.status == .completed)
         }
     }
 

@@ -154,23 +154,26 @@ public struct DealPayment: WireMessage, Hashable {
     }
 }
 
-/// The provider's receipt for a payment. Body `{deal, status, paid, limit, sent, size}`:
-/// the deal's status after the payment, what it is credited in all (gross), the byte
-/// position up to which the provider now sends, the bytes it has sent so far and the
-/// DAG's size (so a broker can follow the deal it pays for).
+/// The provider's receipt for a payment. Body `{deal, status, paid, total, limit, sent,
+/// size}`: the deal's status after the payment, what it is credited in all (gross), what
+/// the whole deal costs (size × price + unseal price), the byte position up to which the
+/// provider now sends, the bytes it has sent so far and the DAG's size (so a broker can
+/// follow the deal it pays for: paid = total means paid in full).
 public struct DealPaymentAnswer: WireMessage, Hashable {
     public static let messageType = MessageType.dealPaymentAnswer
     public let deal: UInt64
     public let status: DealStatus
     public let paid: TokenAmount
+    public let total: TokenAmount
     public let limit: UInt64
     public let sent: UInt64
     public let size: UInt64
 
-    public init(deal: UInt64, status: DealStatus, paid: TokenAmount, limit: UInt64, sent: UInt64, size: UInt64) {
+    public init(deal: UInt64, status: DealStatus, paid: TokenAmount, total: TokenAmount, limit: UInt64, sent: UInt64, size: UInt64) {
         self.deal = deal
         self.status = status
         self.paid = paid
+        self.total = total
         self.limit = limit
         self.sent = sent
         self.size = size
@@ -178,17 +181,18 @@ public struct DealPaymentAnswer: WireMessage, Hashable {
 
     public var body: CBOR {
         .map([
-            "deal": .unsigned(deal), "status": .unsigned(status.rawValue), "paid": .bytes(paid.encoded), "limit": .unsigned(limit),
-            "sent": .unsigned(sent), "size": .unsigned(size),
+            "deal": .unsigned(deal), "status": .unsigned(status.rawValue), "paid": .bytes(paid.encoded), "total": .bytes(total.encoded),
+            "limit": .unsigned(limit), "sent": .unsigned(sent), "size": .unsigned(size),
         ])
     }
 
     public init(body: CBOR) throws(WireError) {
-        let f = try MessageFields(body, "DealPaymentAnswer", keys: ["deal", "status", "paid", "limit", "sent", "size"])
+        let f = try MessageFields(body, "DealPaymentAnswer", keys: ["deal", "status", "paid", "total", "limit", "sent", "size"])
         deal = try f.unsigned("deal")
         guard let status = DealStatus(rawValue: try f.unsigned("status")) else { throw .invalidMessage("DealPaymentAnswer.status is not a DealStatus") }
         self.status = status
         paid = try f.amount("paid")
+        total = try f.amount("total")
         limit = try f.unsigned("limit")
         sent = try f.unsigned("sent")
         size = try f.unsigned("size")

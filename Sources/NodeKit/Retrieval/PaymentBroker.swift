@@ -84,12 +84,16 @@ public final class PaymentBroker: Sendable {
     }
 
     /// Keeps the gateway's own record of the deal (side `broker`) as the provider's receipt
-    /// describes it; the deal is complete for the broker once the provider is paid in full
-    /// (the provider is then Finalizing or further).
+    /// describes it; the deal is complete for the broker once the provider is paid in full.
     private func follow(_ key: BrokeredDeal, payload: CID, gross: TokenAmount, answer: DealPaymentAnswer) async throws {
         let dealKey = DealKey(side: .broker, peer: key.client, id: key.deal)
         let now = context.clock.now
-        let status: DealStatus = [.finalizing, .completing, .completed].contains(answer.status) ? .completed : answer.status
+        let status: DealStatus
+        if answer.status.isTerminal(on: .provider) {
+            status = answer.status
+        } else {
+            status = answer.paid >= answer.total ? .completed : answer.status
+        }
         var record: DealRecord
         if let existing = try await store.deal(dealKey) {
             guard !existing.isTerminal else { return }
@@ -102,7 +106,8 @@ public final class PaymentBroker: Sendable {
             DealJournal.note(record, previous: .errored, context: context)
         }
         let before = record.status
-        (record.status, record.paid, record.bytes, record.totalBytes, record.updatedAt) = (status, gross, answer.sent, answer.size, now)
+        let sent = status == .completed ? answer.size : answer.sent
+        (record.status, record.paid, record.bytes, record.totalBytes, record.updatedAt) = (status, gross, sent, answer.size, now)
         try await store.save(record, previous: before)
         DealJournal.note(record, previous: before, context: context)
     }

@@ -241,7 +241,9 @@ public final class ProviderDeals: Sendable {
             if credited > record.paid { try await run(try await apply(.paymentReceived(paid: credited), to: deal), on: deal) }
             let now = deal.record
             let limit = now.params.isFree ? UInt64.max : now.params.nextThreshold(after: now.bytesPaidFor)
-            return DealPaymentAnswer(deal: now.id, status: now.status, paid: now.paid, limit: limit, sent: now.bytes, size: now.totalBytes)
+            return DealPaymentAnswer(
+                deal: now.id, status: now.status, paid: now.paid, total: (try? now.params.price(of: now.totalBytes)) ?? .max, limit: limit,
+                sent: now.bytes, size: now.totalBytes)
     }
 
     /// A broker's payment: the voucher (on the broker's channel) must hold the gross
