@@ -155,7 +155,7 @@ enum RetrievalText {
         if let channel = d.channel { lines.append(("channel", channel.description + (d.lane.map { ", lane \($0)" } ?? ""))) }
         if let block = d.failedBlock { lines.append(("failed block", block)) }
         if let request = d.request { lines.append(("retrieval", "\(request)")) }
-        if let o = d.output { lines.append(("output", o.path + (o.car ? " (CAR)" : "") + (o.offset > 0 ? " from byte \(o.offset)" : ""))) }
+        if let o = d.output { lines.append(("output", o.path + (o.car ? " (CAR)" : "") + (o.region ? " from byte \(o.offset)" : ""))) }
         lines.append(("created", MarketOutput.date(d.createdAt)))
         lines.append(("updated", MarketOutput.date(d.updatedAt)))
         PaymentOutput.fieldLines(lines)

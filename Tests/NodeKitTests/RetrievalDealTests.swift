@@ -157,3 +157,67 @@ extension RetrievalDealTests {
         }
     }
 }
+
+/// Seed 004: one retrieval split over several providers, verified as one whole.
+struct RetrievalSplitTests {
+    /// A 2 MiB file of distinct chunks (8 leaves, so 8 parts), imported by every provider.
+    static func shared(_ providers: [Devnet.Member], scratch: String) throws -> (root: String, content: Data) {
+        var state: UInt64 = 7
+        let content = Data((0..<(2 << 20)).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        })
+        let path = scratch + "/shared.bin"
+        try content.write(to: URL(fileURLWithPath: path))
+        var root = ""
+        for p in providers { root = try p.node.context.blockstore.importFile(path).piece.rootCID }
+        return (root, content)
+    }
+
+    @Test func fourProvidersShareTheRetrievalAndAKilledOneHasItsPartsReassigned() async throws {
+        try await DevnetBuilder(gateways: 0, providers: 4, clients: 1).run { market in
+            let clock = try #require(market.manualClock)
+            let providers = (1...4).compactMap { market.member(String(format: "provider-%02d", $0)) }
+            let client = try #require(market.member("client-01"))
+            for p in providers {
+                _ = try await p.node.retrieval.setRetrievalTerms(RetrievalTerms(unsealPrice: .zero, paymentInterval: 1 << 16, paymentIntervalIncrease: 0))
+            }
+            let (root, content) = try Self.shared(providers, scratch: market.scratch)
+            let output = market.scratch + "/split.bin"
+            let started = try await client.node.retrieval.retrieve(RetrievalOrder(target: root, output: output, providerCount: 4))
+            #expect(started.deals.count == 8)
+            #expect(Set(started.deals.map(\.peer)).count == 4)
+            #expect(started.deals.allSatisfy { $0.output?.region == true })
+            // Provider 2 goes away while its first part waits for a payment.
+            let victim = providers[1]
+            let victimID = victim.node.context.nodeID
+            var after: UInt64 = 0
+            while true {
+                let events = await client.node.journal.wait(after: after, timeout: .seconds(60), clock: SystemClock(), limit: 1_000)
+                after = events.last?.sequence ?? after
+                if events.contains(where: { $0.message.contains(victimID.short) && $0.message.contains(": SendFunds") }) { break }
+            }
+            await victim.node.stop()
+            // Its deals fail once they make no progress for the deal timeout; their parts go
+            // to the other three.
+            var summary = try await client.node.retrieval.retrieval(started.id)
+            var rounds = 0
+            // Steps shorter than a request's timeout, each given time to settle, so no
+            // answer in flight times out on the manual clock.
+            while summary.status == .running, rounds < 400 {
+                clock.advance(by: .seconds(5))
+                _ = await client.node.journal.wait(after: client.node.journal.lastSequence, timeout: .milliseconds(30), clock: SystemClock(), limit: 1)
+                summary = try await client.node.retrieval.retrieval(started.id)
+                rounds += 1
+            }
+            #expect(summary.status == .completed, "\(summary.message) \(summary.deals.map { "\($0.key) \($0.status) \($0.message)" })")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: output)) == content)
+            let completed = summary.deals.filter { $0.status == .completed }
+            #expect(completed.count == 8)
+            #expect(!completed.contains { $0.peer == victimID })
+            #expect(summary.deals.contains { $0.peer == victimID && $0.status == .errored })
+            // Each completed part paid exactly its bytes.
+            for deal in completed { #expect(deal.paid == (try ProviderAsk.default.pricePerByte.multiplied(by: deal.totalBytes))) }
+        }
+    }
+}

@@ -173,7 +173,7 @@ extension DealRecord {
         out.message = message.prefix(utf8Bytes: Self.maxMessageLength)
         out.pieceCID = pieceCID?.prefix(utf8Bytes: Self.maxCIDTextLength)
         out.failedBlock = failedBlock?.prefix(utf8Bytes: Self.maxCIDTextLength)
-        out.output = output.map { DealOutput(path: $0.path.prefix(utf8Bytes: RetrievalOrder.maxOutputLength), car: $0.car, offset: $0.offset) }
+        out.output = output.map { DealOutput(path: $0.path.prefix(utf8Bytes: RetrievalOrder.maxOutputLength), car: $0.car, region: $0.region, offset: $0.offset) }
         return out
     }
 
@@ -191,7 +191,7 @@ extension DealRecord {
             "total_bytes": .unsigned(totalBytes), "total_blocks": .unsigned(totalBlocks), "blocks": .unsigned(blocks), "bytes": .unsigned(bytes),
             "paid": .bytes(paid.encoded), "channel": channel.map { .bytes($0.bytes) } ?? .null, "lane": lane.map { .unsigned($0) } ?? .null,
             "failed_block": failedBlock.map { .text($0) } ?? .null, "request": request.map { .unsigned($0) } ?? .null,
-            "output": output.map { .map(["path": .text($0.path), "car": .bool($0.car), "offset": .unsigned($0.offset)]) } ?? .null,
+            "output": output.map { .map(["path": .text($0.path), "car": .bool($0.car), "region": .bool($0.region), "offset": .unsigned($0.offset)]) } ?? .null,
             "created_ms": .unsigned(createdAt.unixMillis), "updated_ms": .unsigned(updatedAt.unixMillis),
         ])
     }
@@ -203,8 +203,8 @@ extension DealRecord {
         ])
         var output: DealOutput?
         if f.value("output") != .null {
-            let o = try MessageFields(f.value("output"), "\(what).output", keys: ["path", "car", "offset"])
-            output = DealOutput(path: try o.text("path", maxLength: RetrievalOrder.maxOutputLength), car: try o.bool("car"), offset: try o.unsigned("offset"))
+            let o = try MessageFields(f.value("output"), "\(what).output", keys: ["path", "car", "region", "offset"])
+            output = DealOutput(path: try o.text("path", maxLength: RetrievalOrder.maxOutputLength), car: try o.bool("car"), region: try o.bool("region"), offset: try o.unsigned("offset"))
         }
         let params = DealParams(pricePerByte: try f.amount("price"), unsealPrice: try f.amount("unseal"), paymentInterval: try f.unsigned("interval"),
                                 paymentIntervalIncrease: try f.unsigned("increase"))

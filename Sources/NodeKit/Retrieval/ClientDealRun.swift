@@ -188,7 +188,7 @@ struct ClientDealRun: Sendable {
     }
 
     private func openOutput(_ place: DealOutput) throws -> RetrievalOutput {
-        let format: RetrievalOutput.Format = place.car ? .car : (place.offset > 0 ? .fileRegion(offset: place.offset) : .file)
+        let format = place.format
         if let data = place.checkpoint, let checkpoint = try? JSONDecoder().decode(TransferCheckpoint.self, from: Data(data)) {
             return try RetrievalOutput.resume(path: place.path, root: deal.record.payload, format: format, checkpoint: checkpoint)
         }
@@ -222,7 +222,7 @@ struct ClientDealRun: Sendable {
 
     private func finishOutput() async throws {
         guard let place = deal.record.output else { throw DealFailure(reason: "deal \(key) has no output to write") }
-        if RetrievalOutput.isPartial(path: place.path, format: place.car ? .car : (place.offset > 0 ? .fileRegion(offset: place.offset) : .file)) {
+        if RetrievalOutput.isPartial(path: place.path, format: place.format) {
             let output = try openOutput(place)
             try output.finish()
         }

@@ -28,7 +28,15 @@ public final class ClientDeals: Sendable {
     /// Resumes every unfinished deal.
     func start() async {
         do {
-            for record in try await store.unfinished(side: .client) { launch(LiveDeal(record)) }
+            var splits = Set<UInt64>()
+            for record in try await store.unfinished(side: .client) {
+                if record.output?.region == true, let request = record.request {
+                    splits.insert(request)
+                } else {
+                    launch(LiveDeal(record))
+                }
+            }
+            for request in splits.sorted() { startSplit(request) }
         } catch {
             context.note(.error, .deal, "could not read the unfinished deals to resume them: \(error)")
         }
@@ -36,12 +44,18 @@ public final class ClientDeals: Sendable {
 
     /// Stops every running deal where it is (each resumes on the next start).
     func stop() async {
+        let splitTasks = splits.withLock { s -> [Task<Void, Never>] in
+            defer { s.removeAll() }
+            return Array(s.values)
+        }
+        for task in splitTasks { task.cancel() }
         let running = live.withLock { deals -> [Task<Void, Never>] in
             defer { deals.removeAll() }
             return deals.values.map(\.task)
         }
         for task in running { task.cancel() }
         for task in running { await task.value }
+        for task in splitTasks { await task.value }
     }
 
     // MARK: Query
@@ -120,29 +134,60 @@ public final class ClientDeals: Sendable {
             throw RetrievalError.noProvider("no provider offers \(order.target)\(limit); check it with 'filtop client query \(order.target)'")
         }
         if let running = try await store.runningRequest(payload: root, output: order.output) { return try await summary(running) }
-        if RetrievalOutput.isPartial(path: order.output, format: order.car ? .car : .file) {
+        if order.car && order.providerCount > 1 {
+            throw RetrievalError.invalidValue("a CAR is written by one deal in transfer order; retrieve it from one provider (--providers 1), or the file from several")
+        }
+        let format: RetrievalOutput.Format = order.car ? .car : .file
+        if RetrievalOutput.isPartial(path: order.output, format: format) {
             throw RetrievalError.invalidValue("\(order.output) is a partial retrieval of another request; remove it and its .filtop-partial file, or choose another path")
         }
+        let chosen = Array(answers.filter { $0.response?.payload == root }.prefix(order.providerCount))
+        let split = order.providerCount > 1 && chosen.count > 1 ? response.rootBlock.flatMap { RetrievalSplit(root: root, block: $0) } : nil
         let now = context.clock.now
         let pieceCID: String? = if case .piece(let p) = target { p.description } else { nil }
         let request = try await store.insertRequest { id in
             StoredRetrievalRequest(id: id, payload: root, pieceCID: pieceCID, output: order.output, car: order.car, totalBytes: response.size,
                                    status: .running, message: "", createdAt: now, updatedAt: now)
         }
-        let record = try await newDeals.run { [self] () -> Result<DealRecord, any Error> in
+        guard let split else {
+            let record = try await newDeals.run { [self] () -> Result<DealRecord, any Error> in
+                do {
+                    let record = DealRecord(
+                        side: .client, id: try await store.nextClientDealID(), peer: best.provider, broker: best.gateway, payload: root,
+                        pieceCID: pieceCID, params: response.params, totalBytes: response.size, totalBlocks: response.blocks, request: request.id,
+                        output: DealOutput(path: order.output, car: order.car), createdAt: now)
+                    try await store.insert(record)
+                    return .success(record)
+                } catch {
+                    return .failure(error)
+                }
+            }.get()
+            DealJournal.note(record, previous: .errored, context: context)
+            launch(LiveDeal(record))
+            return try await summary(request)
+        }
+        try RetrievalSplit.createOutput(order.output, size: split.fileSize)
+        let records = try await newDeals.run { [self] () -> Result<[DealRecord], any Error> in
             do {
-                let record = DealRecord(
-                    side: .client, id: try await store.nextClientDealID(), peer: best.provider, broker: best.gateway, payload: root,
-                    pieceCID: pieceCID, params: response.params, totalBytes: response.size, totalBlocks: response.blocks, request: request.id,
-                    output: DealOutput(path: order.output, car: order.car), createdAt: now)
-                try await store.insert(record)
-                return .success(record)
+                let first = try await store.nextClientDealID()
+                var records: [DealRecord] = []
+                for (i, part) in split.parts.enumerated() {
+                    let answer = chosen[i % chosen.count]
+                    let record = DealRecord(
+                        side: .client, id: first + UInt64(i), peer: answer.provider, broker: answer.gateway, payload: part.child,
+                        params: answer.response!.params, request: request.id,
+                        output: DealOutput(path: order.output, car: false, region: true, offset: part.offset), createdAt: now)
+                    try await store.insert(record)
+                    records.append(record)
+                }
+                return .success(records)
             } catch {
                 return .failure(error)
             }
         }.get()
-        DealJournal.note(record, previous: .errored, context: context)
-        launch(LiveDeal(record))
+        for record in records { DealJournal.note(record, previous: .errored, context: context) }
+        context.note(.info, .deal, "retrieval \(request.id) of \(root): \(records.count) parts over \(chosen.count) providers")
+        startSplit(request.id)
         return try await summary(request)
     }
 
@@ -166,9 +211,10 @@ public final class ClientDeals: Sendable {
         live.withLock { $0[key] = (deal, task) }
     }
 
-    /// Marks a request completed, failed or cancelled once its deal has ended.
+    /// Marks a single-deal request completed, failed or cancelled once its deal has ended
+    /// (a split request ends in `runSplit`).
     private func finishRequest(of deal: DealRecord) async {
-        guard let id = deal.request, deal.isTerminal else { return }
+        guard let id = deal.request, deal.isTerminal, deal.output?.region != true else { return }
         do {
             guard var request = try await store.request(id), request.status == .running else { return }
             switch deal.status {
@@ -183,6 +229,121 @@ public final class ClientDeals: Sendable {
         } catch {
             context.note(.error, .deal, "could not record the end of retrieval \(id): \(error)")
         }
+    }
+
+    // MARK: Split retrievals
+
+    private let splits = Locked<[UInt64: Task<Void, Never>]>([:])
+
+    private func startSplit(_ request: UInt64) {
+        let task = Task { [self] in await runSplit(request) }
+        splits.withLock { $0[request] = task }
+    }
+
+    /// Runs a split request's parts until every part is complete: one deal at a time per
+    /// provider, providers in parallel. A part whose deal fails (or is rejected, or finds
+    /// nothing) is reassigned to another of the request's providers and its provider is
+    /// not used again; the request fails when no provider is left, and is cancelled when
+    /// the operator cancels one of its deals.
+    private func runSplit(_ request: UInt64) async {
+        var turn = 0
+        while !Task.isCancelled {
+            do {
+                let deals = try await store.deals(ofRequest: request)
+                var latest: [UInt64: DealRecord] = [:]
+                for d in deals {
+                    let offset = d.output?.offset ?? 0
+                    if let other = latest[offset], other.id > d.id { continue }
+                    latest[offset] = d
+                }
+                if latest.values.allSatisfy({ $0.status == .completed }) {
+                    try await endSplit(request, .completed, "")
+                    return
+                }
+                if let cancelled = latest.values.first(where: { $0.status == .cancelled }) {
+                    await stopParts(of: request)
+                    try await endSplit(request, .cancelled, "deal \(cancelled.key) was cancelled")
+                    return
+                }
+                let failed = latest.values.filter { $0.isTerminal && $0.status != .completed }.sorted { $0.id < $1.id }
+                let excluded = Set(deals.filter { $0.isTerminal && ![.completed, .cancelled].contains($0.status) }.map(\.peer))
+                var providers: [(NodeID, NodeID?)] = []
+                for d in deals.sorted(by: { $0.id < $1.id }) where !excluded.contains(d.peer) && !providers.contains(where: { $0.0 == d.peer }) {
+                    providers.append((d.peer, d.broker))
+                }
+                if !failed.isEmpty {
+                    guard !providers.isEmpty else {
+                        let last = failed.last!
+                        try await endSplit(request, .failed, "no provider left: deal \(last.key) \(last.status): \(last.message)")
+                        return
+                    }
+                    for part in failed {
+                        let (provider, broker) = providers[turn % providers.count]
+                        turn += 1
+                        try await reassign(part, to: provider, broker: broker)
+                    }
+                    continue
+                }
+                // One deal at a time per provider, in part order.
+                let open = latest.values.filter { !$0.isTerminal }.sorted { $0.id < $1.id }
+                let byProvider = Dictionary(grouping: open, by: \.peer)
+                await withTaskGroup(of: Void.self) { group in
+                    for (_, queue) in byProvider {
+                        group.addTask { [self] in
+                            for record in queue where !Task.isCancelled { await runPart(record) }
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                context.note(.error, .deal, "retrieval \(request): \(error); trying again")
+                try? await context.clock.sleep(for: .seconds(5))
+            }
+        }
+    }
+
+    /// Runs one part's deal to its end (registered as running, so the console sees its
+    /// progress and the operator can cancel it).
+    private func runPart(_ record: DealRecord) async {
+        let deal = live.withLock { $0[record.key]?.deal } ?? LiveDeal(record)
+        let run = ClientDealRun(context: context, store: store, manager: manager, deal: deal)
+        let task = Task { await run.run() }
+        live.withLock { $0[record.key] = (deal, task) }
+        await task.value
+        if deal.record.isTerminal { live.withLock { _ = $0.removeValue(forKey: record.key) } }
+    }
+
+    /// A new deal for `part`'s region with `provider`.
+    private func reassign(_ part: DealRecord, to provider: NodeID, broker: NodeID?) async throws {
+        let now = context.clock.now
+        let record = try await newDeals.run { [self] () -> Result<DealRecord, any Error> in
+            do {
+                let record = DealRecord(
+                    side: .client, id: try await store.nextClientDealID(), peer: provider, broker: broker, payload: part.payload,
+                    params: part.params, request: part.request, output: DealOutput(path: part.output!.path, car: false, region: true, offset: part.output!.offset),
+                    createdAt: now)
+                try await store.insert(record)
+                return .success(record)
+            } catch {
+                return .failure(error)
+            }
+        }.get()
+        DealJournal.note(record, previous: .errored, context: context)
+        context.note(.info, .deal, "retrieval \(part.request ?? 0): the part of deal \(part.key) (\(part.status)) goes to \(provider.short) as deal \(record.key)")
+    }
+
+    private func stopParts(of request: UInt64) async {
+        let running = live.withLock { deals in deals.values.filter { $0.deal.record.request == request }.map(\.task) }
+        for task in running { task.cancel() }
+        for task in running { await task.value }
+    }
+
+    private func endSplit(_ id: UInt64, _ status: RetrievalSummary.Status, _ message: String) async throws {
+        guard var request = try await store.request(id), request.status == .running else { return }
+        (request.status, request.message, request.updatedAt) = (status, message, context.clock.now)
+        try await store.saveRequest(request)
+        context.note(status == .completed ? .info : .warning, .deal,
+                     "retrieval \(id) of \(request.payload) \(status.rawValue): \(request.output)\(message.isEmpty ? "" : " — \(message)")")
     }
 
     // MARK: Listing and cancel

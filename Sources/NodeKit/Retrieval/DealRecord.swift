@@ -116,19 +116,26 @@ public struct DealKey: Sendable, Hashable, CustomStringConvertible {
     public var description: String { side == .client ? "c\(id)" : "\(side.letter)\(id)@\(peer.short)" }
 }
 
-/// Where a client deal writes the data it verifies: a file (the original file's bytes
-/// from `offset` on, or a CAR), and the last durable checkpoint of that output (opaque
-/// to the store; `RetrievalOutput` reads it).
+/// Where a client deal writes the data it verifies: the original file, a CAR, or — for
+/// one part of a retrieval split over several providers — the region of the file from
+/// `offset` on; and the last durable checkpoint of that output (opaque to the store;
+/// `RetrievalOutput` reads it).
 public struct DealOutput: Sendable, Equatable {
     public var path: String
     public var car: Bool
+    /// Whether the deal fills a region of a file its request's other deals share.
+    public var region: Bool
     public var offset: UInt64
     public var checkpoint: [UInt8]?
 
-    public init(path: String, car: Bool, offset: UInt64 = 0, checkpoint: [UInt8]? = nil) {
+    public init(path: String, car: Bool, region: Bool = false, offset: UInt64 = 0, checkpoint: [UInt8]? = nil) {
         self.path = path
         self.car = car
+        self.region = region
         self.offset = offset
         self.checkpoint = checkpoint
     }
+
+    /// The output's format for `RetrievalOutput`.
+    public var format: RetrievalOutput.Format { car ? .car : region ? .fileRegion(offset: offset) : .file }
 }

@@ -96,7 +96,7 @@ public struct DealStore: Sendable {
         try db.execute(sql: """
             \(verb) INTO retrieval_deal (side, peer, id, broker, payload, piece, price, unseal, payment_interval, payment_increase,
                 status, message, total_bytes, total_blocks, blocks, bytes, paid, channel, lane, failed_block, request,
-                part_output, part_offset, part_car, checkpoint, created_at, updated_at)
+                part_output, part_offset, part_format, checkpoint, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: StatementArguments([
                 d.side.rawValue, d.peer.description, Int64(d.id), d.broker?.description, d.payload.description, d.pieceCID,
@@ -104,7 +104,7 @@ public struct DealStore: Sendable {
                 Int64(clamping: d.params.paymentIntervalIncrease), Int64(d.status.rawValue), d.message, Int64(clamping: d.totalBytes),
                 Int64(clamping: d.totalBlocks), Int64(clamping: d.blocks), Int64(clamping: d.bytes), String(d.paid.attoFIL),
                 d.channel?.description, d.lane.map { Int64(clamping: $0) }, d.failedBlock, d.request.map { Int64(clamping: $0) },
-                d.output?.path, d.output.map { Int64(clamping: $0.offset) }, d.output.map { $0.car ? 1 : 0 },
+                d.output?.path, d.output.map { Int64(clamping: $0.offset) }, d.output.map { $0.car ? 1 : $0.region ? 2 : 0 },
                 d.output?.checkpoint.map { Data($0) }, StoredTime.milliseconds(d.createdAt), StoredTime.milliseconds(d.updatedAt),
             ] as [(any DatabaseValueConvertible)?]))
     }
@@ -139,7 +139,8 @@ public struct DealStore: Sendable {
         let params = DealParams(pricePerByte: try r.amount("price"), unsealPrice: try r.amount("unseal"),
                                 paymentInterval: try r.size("payment_interval"), paymentIntervalIncrease: try r.size("payment_increase"))
         let output: DealOutput? = try optional("part_output") { $0 }.map { path in
-            DealOutput(path: path, car: (try r.optionalInteger("part_car") ?? 0) != 0,
+            let format = try r.optionalInteger("part_format") ?? 0
+            return DealOutput(path: path, car: format == 1, region: format == 2,
                        offset: UInt64(max(0, try r.optionalInteger("part_offset") ?? 0)),
                        checkpoint: (row["checkpoint"] as Data?).map { [UInt8]($0) })
         }

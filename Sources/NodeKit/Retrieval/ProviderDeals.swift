@@ -48,11 +48,14 @@ public final class ProviderDeals: Sendable {
     func answer(_ query: RetrievalQuery) async throws -> RetrievalQueryResponse {
         let ask = try await askPrice()
         let terms = try await store.terms()
-        func response(_ status: RetrievalQueryResponse.Status, _ found: RetrievalQueryResponse.PieceFound, _ root: CID?, _ size: DAGSize?, _ message: String) -> RetrievalQueryResponse {
+        func response(
+            _ status: RetrievalQueryResponse.Status, _ found: RetrievalQueryResponse.PieceFound, _ root: CID?, _ size: DAGSize?, _ message: String,
+            rootBlock: [UInt8]? = nil
+        ) -> RetrievalQueryResponse {
             RetrievalQueryResponse(
                 status: status, pieceFound: found, payload: root, size: size?.bytes ?? 0, blocks: UInt64(size?.blocks ?? 0), paymentAddress: context.nodeID,
                 pricePerByte: ask, paymentInterval: terms.paymentInterval, paymentIntervalIncrease: terms.paymentIntervalIncrease,
-                unsealPrice: terms.unsealPrice, message: message)
+                unsealPrice: terms.unsealPrice, message: message, rootBlock: rootBlock)
         }
         var root = query.payload
         var found = RetrievalQueryResponse.PieceFound.unknown
@@ -69,10 +72,21 @@ public final class ProviderDeals: Sendable {
         guard let root else { return response(.error, found, nil, nil, "the query names no content") }
         do {
             let size = try await TransferPlan.size(of: root, in: context.blockstore)
-            return response(.available, found, root, size, "")
+            return response(.available, found, root, size, "", rootBlock: try await rootBlock(root))
         } catch let error as TransferError {
             return response(.unavailable, found, nil, nil, "\(error)")
         }
+    }
+
+    /// The root's block data when the root is a dag-pb node (what a client needs to split a
+    /// retrieval over the root's children).
+    private func rootBlock(_ root: CID) async throws -> [UInt8]? {
+        guard root.codec == Multicodec.dagPB.rawValue else { return nil }
+        var plan = try await TransferPlan(blockstore: context.blockstore, root: root)
+        guard let chunk = try await plan.nextChunk(maxBytes: 1) else { return nil }
+        var reader = BlockSectionReader()
+        guard let section = try reader.feed(chunk.sections).first, section.cid == root else { return nil }
+        return Array(section.data)
     }
 
     /// Accepts a proposal at or above the ask (storing the deal) or rejects it with the
@@ -123,6 +137,9 @@ public final class ProviderDeals: Sendable {
     /// threshold; returns (ending the stream) once the last block is sent and paid for.
     func transfer(_ request: DealTransfer, from client: PublicKey, to sender: any StreamSending) async throws {
         let key = DealKey(side: .provider, peer: client.nodeID, id: request.deal)
+        // A client that lost the end of a completed transfer (a restart after its last
+        // payment) asks again from its last block: the transfer is over.
+        if let ended = try await store.deal(key), ended.status == .completed, request.from >= ended.totalBlocks { return }
         let deal = try await liveDeal(key)
         let me = deal.beginTransfer()
         transferring.withLock { $0[key, default: 0] += 1 }
@@ -217,6 +234,9 @@ public final class ProviderDeals: Sendable {
     /// what the deal is now credited and how far the provider will send.
     func pay(_ payment: DealPayment, from peer: PublicKey) async throws -> DealPaymentAnswer {
         let key = DealKey(side: .provider, peer: payment.client ?? peer.nodeID, id: payment.deal)
+        // A payment sent again after its answer was lost, when the deal has since ended:
+        // the receipt again, and the voucher is not taken.
+        if let ended = try await store.deal(key), ended.isTerminal { return receipt(ended) }
         let deal = try await liveDeal(key)
         let outcome: Result<DealPaymentAnswer, any Error> = await deal.payments.run { [self] in
             do { return .success(try await credit(payment, from: peer, to: deal)) } catch { return .failure(error) }
@@ -239,11 +259,15 @@ public final class ProviderDeals: Sendable {
                 // A payment sent again after a lost answer: already credited.
             }
             if credited > record.paid { try await run(try await apply(.paymentReceived(paid: credited), to: deal), on: deal) }
-            let now = deal.record
-            let limit = now.params.isFree ? UInt64.max : now.params.nextThreshold(after: now.bytesPaidFor)
-            return DealPaymentAnswer(
-                deal: now.id, status: now.status, paid: now.paid, total: (try? now.params.price(of: now.totalBytes)) ?? .max, limit: limit,
-                sent: now.bytes, size: now.totalBytes)
+            return receipt(deal.record)
+    }
+
+    /// The receipt for a payment on `deal` as it stands.
+    private func receipt(_ deal: DealRecord) -> DealPaymentAnswer {
+        let limit = deal.params.isFree ? UInt64.max : deal.params.nextThreshold(after: deal.bytesPaidFor)
+        return DealPaymentAnswer(
+            deal: deal.id, status: deal.status, paid: deal.paid, total: (try? deal.params.price(of: deal.totalBytes)) ?? .max, limit: limit,
+            sent: deal.bytes, size: deal.totalBytes)
     }
 
     /// A broker's payment: the voucher (on the broker's channel) must hold the gross

@@ -32,7 +32,7 @@ extension DealStore {
                     request INTEGER,
                     part_output TEXT,
                     part_offset INTEGER,
-                    part_car INTEGER,
+                    part_format INTEGER CHECK (part_format IN (0, 1, 2)),
                     checkpoint BLOB,
                     created_at INTEGER NOT NULL,
                     updated_at INTEGER NOT NULL,

@@ -25,7 +25,7 @@ public struct RetrievalQuery: WireMessage, Hashable {
 
 /// The provider's answer to `RetrievalQuery` (go-fil-markets' `QueryResponse`). Body
 /// `{status, piece_found, payload, size, blocks, payment_address, price, interval,
-/// increase, unseal, message}`:
+/// increase, unseal, message, root_block}`:
 /// - `status` 0 available, 1 unavailable, 2 error (`QueryResponseStatus`);
 /// - `piece_found` 0 available, 1 unavailable, 2 unknown (no piece asked about);
 /// - `payload` the root CID's bytes the provider would serve (null when unavailable);
@@ -33,7 +33,10 @@ public struct RetrievalQuery: WireMessage, Hashable {
 /// - `payment_address` the node ID to pay (the provider's own);
 /// - `price` min price per byte, `unseal` unseal price (token amounts); `interval` and
 ///   `increase` the largest payment interval and increase it accepts (bytes);
-/// - `message` text ≤ 512 bytes.
+/// - `message` text ≤ 512 bytes;
+/// - `root_block` the root's block data when the root is a dag-pb node (≤ 1 MiB), so a
+///   client can split a retrieval over the root's children; else null. The client checks
+///   it against the root CID.
 public struct RetrievalQueryResponse: WireMessage, Hashable {
     public static let messageType = MessageType.retrievalQueryResponse
 
@@ -51,10 +54,15 @@ public struct RetrievalQueryResponse: WireMessage, Hashable {
     public let paymentIntervalIncrease: UInt64
     public let unsealPrice: TokenAmount
     public let message: String
+    public let rootBlock: [UInt8]?
+
+    /// The most root block data a response carries.
+    public static let maxRootBlock = 1 << 20
 
     public init(
         status: Status, pieceFound: PieceFound, payload: CID?, size: UInt64, blocks: UInt64, paymentAddress: NodeID,
-        pricePerByte: TokenAmount, paymentInterval: UInt64, paymentIntervalIncrease: UInt64, unsealPrice: TokenAmount, message: String
+        pricePerByte: TokenAmount, paymentInterval: UInt64, paymentIntervalIncrease: UInt64, unsealPrice: TokenAmount, message: String,
+        rootBlock: [UInt8]? = nil
     ) {
         self.status = status
         self.pieceFound = pieceFound
@@ -67,6 +75,7 @@ public struct RetrievalQueryResponse: WireMessage, Hashable {
         self.paymentIntervalIncrease = paymentIntervalIncrease
         self.unsealPrice = unsealPrice
         self.message = message.prefix(utf8Bytes: 512)
+        self.rootBlock = rootBlock.flatMap { $0.count <= Self.maxRootBlock ? $0 : nil }
     }
 
     /// The deal parameters the response offers (the most credit the provider extends).
@@ -84,12 +93,14 @@ public struct RetrievalQueryResponse: WireMessage, Hashable {
             "payload": payload.map { .bytes($0.bytes) } ?? .null, "size": .unsigned(size), "blocks": .unsigned(blocks),
             "payment_address": .bytes(paymentAddress.bytes), "price": .bytes(pricePerByte.encoded), "interval": .unsigned(paymentInterval),
             "increase": .unsigned(paymentIntervalIncrease), "unseal": .bytes(unsealPrice.encoded), "message": .text(message),
+            "root_block": rootBlock.map { .bytes($0) } ?? .null,
         ])
     }
 
     public init(body: CBOR) throws(WireError) {
         let f = try MessageFields(body, "RetrievalQueryResponse", keys: [
             "status", "piece_found", "payload", "size", "blocks", "payment_address", "price", "interval", "increase", "unseal", "message",
+            "root_block",
         ])
         guard let status = Status(rawValue: try f.unsigned("status")) else { throw .invalidMessage("RetrievalQueryResponse.status must be 0, 1 or 2") }
         guard let found = PieceFound(rawValue: try f.unsigned("piece_found")) else {
@@ -106,5 +117,12 @@ public struct RetrievalQueryResponse: WireMessage, Hashable {
         paymentIntervalIncrease = try f.unsigned("increase")
         unsealPrice = try f.amount("unseal")
         message = try f.text("message", maxLength: 512)
+        if f.value("root_block") == .null {
+            rootBlock = nil
+        } else {
+            let block = try f.bytes("root_block")
+            guard block.count <= Self.maxRootBlock else { throw .invalidMessage("RetrievalQueryResponse.root_block is over \(Self.maxRootBlock) bytes") }
+            rootBlock = block
+        }
     }
 }
