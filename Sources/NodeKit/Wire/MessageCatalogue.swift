@@ -16,6 +16,8 @@ public enum MessageCatalogue {
         LedgerStatusRequest.self, LedgerStatusInfo.self, LedgerAccountRequest.self, LedgerAccountInfo.self, LedgerAccountsRequest.self,
         LedgerAccounts.self, LedgerChannelRequest.self, LedgerChannelInfo.self, LedgerSubmit.self, LedgerApplied.self, LedgerFaucetRequest.self,
         PaymentVoucher.self, VoucherReceipt.self,
+        RetrievalQuery.self, RetrievalQueryResponse.self, DealProposal.self, DealResponse.self, DealTransfer.self,
+        DealPayment.self, DealPaymentAnswer.self, BrokeredPayment.self, DealCancel.self,
     ]
 
     private static let byType: [MessageType: any WireMessage.Type] = Dictionary(
