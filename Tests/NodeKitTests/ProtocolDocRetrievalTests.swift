@@ -114,7 +114,7 @@ import Testing
             "`[retrieval] max_brokerage_bps` (default \(config.maxBrokerageBasisPoints)",
             "fewer than \(ProviderDeals.maxOpenDeals) open deals, fewer than \(ProviderDeals.maxOpenPerClient) of this client's",
             "at most \(ProviderDeals.maxOpenDeals) open deals at once, at most \(ProviderDeals.maxOpenPerClient) per client",
-            "lane \(PaymentBroker.lane) of its channel to the provider",
+            "a lane of its channel to the provider that serves this deal only",
             "default \(terms.unsealPrice.attoFIL), \(terms.paymentInterval >> 20) MiB and \(terms.paymentIntervalIncrease >> 20) MiB; "
                 + "an interval is \(range.lowerBound >> 10) KiB … \(range.upperBound >> 30) GiB",
             "at most 2^\(limits.maxPendingLinks.trailingZeroBitCount) pending links and 2^\(limits.maxBlocks.trailingZeroBitCount) distinct blocks",

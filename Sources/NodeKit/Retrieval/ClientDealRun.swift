@@ -97,7 +97,7 @@ struct ClientDealRun: Sendable {
         switch response.status {
         case .rejected: _ = try await apply(.rejected(response.message.isEmpty ? "the provider rejected the deal" : response.message))
         case .dealNotFound: _ = try await apply(.notFound(response.message.isEmpty ? "the provider does not hold \(record.payload)" : response.message))
-        case .errored, .cancelled, .completed where record.bytes == 0:
+        case .errored, .cancelled, .completed:
             _ = try await apply(.notFound("the provider already ended deal \(record.id) (\(response.status)); retrieve again for a new deal"))
         default:
             if response.size != record.totalBytes || response.blocks != record.totalBlocks {
@@ -153,31 +153,34 @@ struct ClientDealRun: Sendable {
         defer { watchdog.stop() }
         var reader = BlockSectionReader()
         var checkpointed = deal.record.bytes
-        for try await chunk in stream {
-            watchdog.progress()
-            for section in try reader.feed(chunk) {
-                guard deal.record.status == .ongoing else {
-                    throw TransferError.extraneousBlock(section.cid)
-                }
-                _ = try output.accept(section)
-                let blocks = UInt64(output.verifier.blocksAccepted), bytes = output.verifier.bytesAccepted
-                let record = deal.record
-                let due = !record.params.isFree && bytes >= record.params.nextThreshold(after: record.bytesPaidFor)
-                if output.verifier.isComplete || due || bytes - checkpointed >= Self.checkpointStep {
-                    try await saveCheckpoint(output, blocks: blocks, bytes: bytes)
-                    checkpointed = bytes
-                    if output.verifier.isComplete {
-                        try await completeBlocks(output)
-                    } else if due {
-                        try await pay(last: false)
+        do {
+            for try await chunk in stream {
+                watchdog.progress()
+                for section in try reader.feed(chunk) {
+                    guard deal.record.status == .ongoing else {
+                        throw TransferError.extraneousBlock(section.cid)
                     }
-                } else {
-                    _ = try await deal.change({ $0.blocks = blocks; $0.bytes = bytes }, persist: { _, _ in })
+                    _ = try output.accept(section)
+                    let blocks = UInt64(output.verifier.blocksAccepted), bytes = output.verifier.bytesAccepted
+                    let record = deal.record
+                    let due = !record.params.isFree && bytes >= record.params.nextThreshold(after: record.bytesPaidFor)
+                    if output.verifier.isComplete || due || bytes - checkpointed >= Self.checkpointStep {
+                        try await saveCheckpoint(output, blocks: blocks, bytes: bytes)
+                        checkpointed = bytes
+                        if output.verifier.isComplete {
+                            try await completeBlocks(output)
+                        } else if due {
+                            try await pay(last: false)
+                        }
+                    } else {
+                        _ = try await deal.change({ $0.blocks = blocks; $0.bytes = bytes }, persist: { _, _ in })
+                    }
                 }
             }
+        } catch where watchdog.fired {
+            throw DealFailure(reason: "the provider sent nothing for \(context.config.retrieval.dealTimeoutSeconds) s (retrieval.deal_timeout_seconds)")
         }
         try reader.finish()
-        if watchdog.fired { throw DealFailure(reason: "the provider sent nothing for \(context.config.retrieval.dealTimeoutSeconds) s") }
         guard output.verifier.isComplete else {
             throw ProviderStopped(reason: "the provider ended the transfer after \(output.verifier.blocksAccepted) of \(deal.record.totalBlocks) blocks")
         }

@@ -3,18 +3,16 @@ import GRDB
 
 /// The gateway's side of brokered payments (the seeds' default path): a client pays the
 /// gateway it found an offer through, on the client's channel to the gateway; the gateway
-/// keeps what the voucher adds, pays the provider that much less its brokerage
-/// (`retrieval.brokerage_bps`) on lane 0 of its own channel to the provider, and answers
-/// with the provider's receipt.
+/// keeps what the voucher adds, and pays the provider what the client has paid for the
+/// deal in all less its brokerage (`retrieval.brokerage_bps`), cumulatively on a lane of
+/// its own channel to the provider that serves this deal only; it answers with the
+/// provider's receipt.
 ///
-/// Payments to one provider are made one at a time, so the gateway's vouchers reach the
-/// provider in nonce order. What each brokered deal has been paid in all is stored
-/// (`gateway_brokered_deal`), so a client's repeated voucher (after a lost answer) is
-/// forwarded again, not paid twice.
+/// Payments to one provider are made one at a time. What each brokered deal has been
+/// paid in all, and its channel and lane, are stored (`gateway_brokered_deal`) with the
+/// voucher that pays it, so a client's repeated voucher (after a lost answer) is
+/// forwarded again, never paid twice.
 public final class PaymentBroker: Sendable {
-    /// The lane of a gateway's channel to a provider that brokered payments use.
-    static let lane: UInt64 = 0
-
     private let context: NodeContext
     private let inbox: VoucherInbox
     private let manager: ChannelManager
@@ -55,21 +53,23 @@ public final class PaymentBroker: Sendable {
         } catch PaymentError.staleVoucher {
             // Sent again after a lost answer: forward what is already held.
         }
-        let before = try await gross(key)
-        let gross = try before.adding(added)
-        var voucher: Voucher
+        let held = try await brokered(key)
+        let gross = try held.gross.adding(added)
+        let voucher: Voucher
         if added > .zero {
-            let net = try Brokerage.net(of: added, basisPoints: basisPoints)
-            let channel = try await manager.ensureFunds(to: payment.provider, available: net, topUp: try net.multiplied(by: 100))
-            voucher = try await manager.createVoucher(channel: channel, amount: .increment(net), lane: Self.lane) { _, db in
-                try Self.save(key, gross: gross, db)
+            let step = try Brokerage.net(of: added, basisPoints: basisPoints)
+            let channel: ChannelID
+            if let known = held.channel {
+                channel = known
+            } else {
+                channel = try await manager.ensureFunds(to: payment.provider, available: step, topUp: try step.multiplied(by: 100), newLane: true)
             }
+            voucher = try await payProvider(channel: channel, lane: held.lane, net: try Brokerage.net(of: gross, basisPoints: basisPoints), key: key, gross: gross)
         } else {
-            guard let channel = try await manager.openChannel(to: payment.provider),
-                  let held = try await manager.voucher(channel: channel.id, lane: Self.lane) else {
-                throw RetrievalError.paymentRefused("the voucher adds nothing and this gateway has paid \(payment.provider.short) nothing yet")
+            guard let channel = held.channel, let lane = held.lane, let signed = try await manager.voucher(channel: channel, lane: lane) else {
+                throw RetrievalError.paymentRefused("the voucher adds nothing and this gateway has paid nothing for deal \(payment.deal) yet")
             }
-            voucher = held
+            voucher = signed
         }
         let session = try await context.connect(to: payment.provider)
         defer { Task { await session.close() } }
@@ -78,9 +78,23 @@ public final class PaymentBroker: Sendable {
             expecting: DealPaymentAnswer.self)
         try await follow(key, payload: payment.payload, gross: gross, answer: answer)
         if added > .zero {
-            context.note(.info, .channel, "brokered \(added) from \(client.nodeID.short) for deal \(payment.deal) with \(payment.provider.short): kept \(try added.subtracting(try Brokerage.net(of: added, basisPoints: basisPoints)))")
+            let kept = try added.subtracting(try Brokerage.net(of: added, basisPoints: basisPoints))
+            context.note(.info, .channel, "brokered \(added) from \(client.nodeID.short) for deal \(payment.deal) with \(payment.provider.short): kept \(kept)")
         }
         return answer
+    }
+
+    /// Signs the deal's next voucher to the provider (`net` in all on the deal's lane),
+    /// storing the deal's gross, channel and lane with it; tops the channel up once when
+    /// other deals' payments took what it held.
+    private func payProvider(channel: ChannelID, lane: UInt64?, net: TokenAmount, key: BrokeredDeal, gross: TokenAmount) async throws -> Voucher {
+        let record: ChannelManager.SignedRecord = { voucher, db in try Self.save(key, gross: gross, voucher: voucher, db) }
+        do {
+            return try await manager.createVoucher(channel: channel, amount: .cumulative(net), lane: lane, record: record)
+        } catch PaymentError.overspend(_, let by, _) {
+            _ = try await manager.addFunds(to: key.provider, amount: try by.multiplied(by: 100))
+            return try await manager.createVoucher(channel: channel, amount: .cumulative(net), lane: lane, record: record)
+        }
     }
 
     /// Keeps the gateway's own record of the deal (side `broker`) as the provider's receipt
@@ -112,18 +126,28 @@ public final class PaymentBroker: Sendable {
         DealJournal.note(record, previous: before, context: context)
     }
 
-    /// What the client has paid the gateway for the deal in all.
-    private func gross(_ key: BrokeredDeal) async throws -> TokenAmount {
+    /// What the client has paid the gateway for the deal in all, and the channel and lane
+    /// the gateway pays the provider on for it (nil before its first payment).
+    private func brokered(_ key: BrokeredDeal) async throws -> (gross: TokenAmount, channel: ChannelID?, lane: UInt64?) {
         try await database.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT gross FROM gateway_brokered_deal WHERE client = ? AND provider = ? AND deal = ?",
-                                             arguments: [key.client.description, key.provider.description, Int64(clamping: key.deal)]) else { return .zero }
-            return try StoredRow(row, subject: "brokered deal \(key.deal)").amount("gross")
+            let sql = "SELECT gross, channel, lane FROM gateway_brokered_deal WHERE client = ? AND provider = ? AND deal = ?"
+            guard let row = try Row.fetchOne(db, sql: sql, arguments: [key.client.description, key.provider.description, Int64(clamping: key.deal)])
+            else { return (.zero, nil, nil) }
+            let r = StoredRow(row, subject: "brokered deal \(key.deal)")
+            var channel: ChannelID?
+            if let text = row["channel"] as String? {
+                do { channel = try ChannelID(text) } catch {
+                    throw CorruptRowError(subject: "brokered deal \(key.deal)", column: "channel", problem: "\(error)")
+                }
+            }
+            return (try r.amount("gross"), channel, try r.optionalInteger("lane").map { UInt64(max(0, $0)) })
         }
     }
 
-    private static func save(_ key: BrokeredDeal, gross: TokenAmount, _ db: Database) throws {
-        try db.execute(sql: "REPLACE INTO gateway_brokered_deal (client, provider, deal, gross) VALUES (?, ?, ?, ?)",
-                       arguments: [key.client.description, key.provider.description, Int64(clamping: key.deal), String(gross.attoFIL)])
+    private static func save(_ key: BrokeredDeal, gross: TokenAmount, voucher: Voucher, _ db: Database) throws {
+        try db.execute(sql: "REPLACE INTO gateway_brokered_deal (client, provider, deal, gross, channel, lane) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [key.client.description, key.provider.description, Int64(clamping: key.deal), String(gross.attoFIL),
+                                   voucher.channel.description, Int64(clamping: voucher.lane)])
     }
 }
 

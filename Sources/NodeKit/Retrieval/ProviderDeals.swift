@@ -270,8 +270,10 @@ public final class ProviderDeals: Sendable {
             sent: deal.bytes, size: deal.totalBytes)
     }
 
-    /// A broker's payment: the voucher (on the broker's channel) must hold the gross
-    /// increment less the stated brokerage, within this provider's limit.
+    /// A broker's payment: what the voucher (on the broker's channel) adds must be at least
+    /// the new gross less the stated brokerage, less what the earlier payments were worth
+    /// on the same terms, with the brokerage within this provider's limit. Returns the
+    /// deal's new credit (gross).
     private func brokered(_ payment: DealPayment, from peer: PublicKey, deal: DealRecord) async throws -> TokenAmount {
         guard deal.broker == peer.nodeID else {
             throw RetrievalError.paymentRefused("\(peer.nodeID.short) is not the broker of deal \(deal.key)")
@@ -281,12 +283,17 @@ public final class ProviderDeals: Sendable {
             throw RetrievalError.paymentRefused("a brokerage of \(payment.feeBasisPoints) basis points is over this provider's limit of \(limit)")
         }
         guard payment.gross > deal.paid else { return deal.paid }
-        let due = try Brokerage.net(of: payment.gross.subtracting(deal.paid), basisPoints: payment.feeBasisPoints)
+        let due = try Brokerage.net(of: payment.gross, basisPoints: payment.feeBasisPoints)
+            .subtracting(try Brokerage.net(of: deal.paid, basisPoints: payment.feeBasisPoints))
         let adds = try await inbox.check(payment.voucher)
         guard adds >= due else {
-            throw RetrievalError.paymentRefused("the broker's voucher adds \(adds); \(due) is due for \(try payment.gross.subtracting(deal.paid)) paid less \(payment.feeBasisPoints) basis points")
+            throw RetrievalError.paymentRefused("the broker's voucher adds \(adds); \(due) is due for \(payment.gross) paid in all less \(payment.feeBasisPoints) basis points")
         }
-        _ = try await inbox.add(payment.voucher, payer: peer)
+        let added = try await inbox.add(payment.voucher, payer: peer)
+        guard added >= due else {
+            // Another voucher on the same lane was kept in between: only what this one added counts.
+            throw RetrievalError.paymentRefused("the broker's voucher added \(added), not the \(due) due; a broker pays each deal on a lane of its own")
+        }
         return payment.gross
     }
 

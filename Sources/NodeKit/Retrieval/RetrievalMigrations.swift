@@ -59,6 +59,8 @@ extension DealStore {
                     provider TEXT NOT NULL,
                     deal INTEGER NOT NULL,
                     gross TEXT NOT NULL,
+                    channel TEXT,
+                    lane INTEGER,
                     PRIMARY KEY (client, provider, deal)) WITHOUT ROWID;
                 CREATE TABLE retrieval_request (
                     id INTEGER PRIMARY KEY,
