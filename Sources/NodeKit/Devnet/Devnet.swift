@@ -60,8 +60,9 @@ public final class Devnet: Sendable {
     ///
     /// Each provider holds `samplesPerProvider` sample files of its own (`SampleContent`,
     /// imported on first start) and has published its offers to every gateway when this
-    /// returns. With `pace`, providers send at most `pace.sendRate` bytes a second and ask
-    /// to be paid every `pace.paymentInterval` bytes, so deals take long enough to watch.
+    /// returns. With `pace`, providers send at most `pace.sendRate` bytes a second, ask to
+    /// be paid every `pace.paymentInterval` bytes and ask `pace.pricePerByte`, so deals
+    /// take long enough to watch and cost enough to read.
     public static func start(
         directory: String, gateways: Int, providers: Int, clients: Int = 0, host: String = "127.0.0.1", transport: any Transport = TCPTransport(),
         clock: any NodeClock = SystemClock(), refreshSeconds: Int = 30, settleDelay: Int = 60, samplesPerProvider: Int = 0,
@@ -119,6 +120,9 @@ public final class Devnet: Sendable {
                             if roles.contains(.provider), let pace {
                                 _ = try await member.node.retrieval.setRetrievalTerms(
                                     RetrievalTerms(unsealPrice: .zero, paymentInterval: pace.paymentInterval, paymentIntervalIncrease: pace.paymentInterval))
+                                var ask = try await member.node.control.ask()
+                                ask.pricePerByte = pace.pricePerByte
+                                _ = try await member.node.control.setAsk(ask)
                             }
                         } catch {
                             await member.node.stop()
@@ -250,14 +254,18 @@ public struct DevnetPace: Sendable, Equatable {
     public var sendRate: Int
     /// The payment interval and increase a provider asks for.
     public var paymentInterval: UInt64
+    /// The price per byte a provider asks (its offers carry it).
+    public var pricePerByte: TokenAmount
 
-    public init(sendRate: Int, paymentInterval: UInt64) {
+    public init(sendRate: Int, paymentInterval: UInt64, pricePerByte: TokenAmount) {
         self.sendRate = sendRate
         self.paymentInterval = paymentInterval
+        self.pricePerByte = pricePerByte
     }
 
-    /// The console's devnet: 256 KiB/s, paid every 64 KiB (more each time).
-    public static let watchable = DevnetPace(sendRate: 256 << 10, paymentInterval: 64 << 10)
+    /// The console's devnet: 128 KiB/s, paid every 32 KiB (more each time), at 1 nanoFIL
+    /// a byte (a 1 MiB sample costs about 0.001 FIL, large enough to read on screen).
+    public static let watchable = DevnetPace(sendRate: 128 << 10, paymentInterval: 32 << 10, pricePerByte: TokenAmount(unchecked: 1_000_000_000))
 }
 
 /// Why a devnet could not start.

@@ -36,7 +36,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         // Read-only creates nothing: the devnet runs only if an earlier run made it.
         if !noDevnet && !(look.readonly && !FileManager.default.fileExists(atPath: devnetPath)) {
             if fresh { try Devnet.clear(directory: devnetPath) }
-            devnet = try await Devnet.start(directory: devnetPath, gateways: 8, providers: 3, clients: 2, samplesPerProvider: 4, pace: .watchable)
+            devnet = try await Devnet.start(directory: devnetPath, gateways: 8, providers: 3, clients: 2, samplesPerProvider: 5, pace: .watchable)
         }
         let node = try await OperatorNode.start(in: dir, identity: identity, devnet: devnet, journal: journal)
         defer { _ = node }
