@@ -27,16 +27,23 @@ public struct DealParams: Sendable, Hashable {
     /// for: the first threshold above `paidBytes` of the series P, 2P+I, 3P+3I, … (each
     /// interval `paymentIntervalIncrease` longer than the one before). Saturates at
     /// `UInt64.max`; an interval of 0 is read as 1 byte, so a threshold always advances.
+    /// Found by bisection in at most 65 steps: the client chooses P and I, and walking the
+    /// series with P = 1 and I = 0 would take `paidBytes` steps.
     public func nextThreshold(after paidBytes: UInt64) -> UInt64 {
-        var threshold: UInt64 = 0
-        var interval = max(paymentInterval, 1)
-        while threshold <= paidBytes {
-            let (sum, overflow) = threshold.addingReportingOverflow(interval)
-            if overflow { return .max }
-            threshold = sum
-            interval = interval.addingReportingOverflow(paymentIntervalIncrease).overflow ? .max : interval + paymentIntervalIncrease
+        let interval = UInt128(max(paymentInterval, 1)), increase = UInt128(paymentIntervalIncrease), cap = UInt128(UInt64.max)
+        // The n-th threshold, n·P + I·n(n−1)/2, or `cap` when it is beyond.
+        func threshold(_ n: UInt128) -> UInt128 {
+            let pairs = n * (n - 1) / 2
+            guard increase == 0 || pairs <= cap / increase else { return cap }
+            return min(n * interval + pairs * increase, cap)
         }
-        return threshold
+        // The (paidBytes + 1)-th threshold is above paidBytes.
+        var low: UInt128 = 1, high = UInt128(paidBytes) + 1
+        while low < high {
+            let mid = low + (high - low) / 2
+            if threshold(mid) > UInt128(paidBytes) { high = mid } else { low = mid + 1 }
+        }
+        return UInt64(threshold(low))
     }
 }
 

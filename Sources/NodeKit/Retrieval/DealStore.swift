@@ -35,9 +35,10 @@ public struct DealStore: Sendable {
 
     /// The deal `key`, or nil.
     func deal(_ key: DealKey) async throws -> DealRecord? {
-        try await database.read { db in
+        guard let id = Int64(exactly: key.id) else { return nil }
+        return try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM retrieval_deal WHERE side = ? AND peer = ? AND id = ?",
-                             arguments: [key.side.rawValue, key.peer.description, Int64(key.id)]).map(Self.decode)
+                             arguments: [key.side.rawValue, key.peer.description, id]).map(Self.decode)
         }
     }
 
@@ -69,11 +70,12 @@ public struct DealStore: Sendable {
 
     /// The status changes of deal `key`, oldest first.
     func history(_ key: DealKey) async throws -> [DealHistoryEntry] {
-        try await database.read { db in
+        guard let id = Int64(exactly: key.id) else { return [] }
+        return try await database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT status, at, bytes, paid, message FROM retrieval_deal_history
                 WHERE side = ? AND peer = ? AND id = ? ORDER BY seq
-                """, arguments: [key.side.rawValue, key.peer.description, Int64(key.id)]).map { row in
+                """, arguments: [key.side.rawValue, key.peer.description, id]).map { row in
                 let r = StoredRow(row, subject: "a history entry of deal \(key)")
                 guard let status = DealStatus(rawValue: UInt64(try r.integer("status", in: 0...64))) else {
                     throw CorruptRowError(subject: "a history entry of deal \(key)", column: "status", problem: "not a DealStatus")
@@ -91,6 +93,15 @@ public struct DealStore: Sendable {
         }
     }
 
+    /// The ID of deal `key` as SQLite stores it. A deal ID above `Int64.max` (a peer may
+    /// name one) is never stored, so it is never found either.
+    private static func storedID(_ key: DealKey) throws -> Int64 {
+        guard let stored = Int64(exactly: key.id) else {
+            throw RetrievalError.invalidValue("deal \(key) cannot be stored: deal IDs are at most \(Int64.max); use a smaller ID")
+        }
+        return stored
+    }
+
     private static func write(_ d: DealRecord, insert: Bool, _ db: Database) throws {
         let verb = insert ? "INSERT" : "REPLACE"
         try db.execute(sql: """
@@ -99,7 +110,7 @@ public struct DealStore: Sendable {
                 part_output, part_offset, part_format, checkpoint, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: StatementArguments([
-                d.side.rawValue, d.peer.description, Int64(d.id), d.broker?.description, d.payload.description, d.pieceCID,
+                d.side.rawValue, d.peer.description, try storedID(d.key), d.broker?.description, d.payload.description, d.pieceCID,
                 String(d.params.pricePerByte.attoFIL), String(d.params.unsealPrice.attoFIL), Int64(clamping: d.params.paymentInterval),
                 Int64(clamping: d.params.paymentIntervalIncrease), Int64(d.status.rawValue), d.message, Int64(clamping: d.totalBytes),
                 Int64(clamping: d.totalBlocks), Int64(clamping: d.blocks), Int64(clamping: d.bytes), String(d.paid.attoFIL),
@@ -112,7 +123,7 @@ public struct DealStore: Sendable {
     private static func appendHistory(_ d: DealRecord, _ db: Database) throws {
         try db.execute(sql: """
             INSERT INTO retrieval_deal_history (side, peer, id, status, at, bytes, paid, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [d.side.rawValue, d.peer.description, Int64(d.id), Int64(d.status.rawValue), StoredTime.milliseconds(d.updatedAt),
+            """, arguments: [d.side.rawValue, d.peer.description, try storedID(d.key), Int64(d.status.rawValue), StoredTime.milliseconds(d.updatedAt),
                              Int64(clamping: d.bytes), String(d.paid.attoFIL), d.message])
     }
 
