@@ -12,7 +12,7 @@ struct RetrievalMessageCodecTests {
     static let queryResponse = RetrievalQueryResponse(
         status: .available, pieceFound: .available, payload: DealFixtures.payload, size: 2_097_152, blocks: 9,
         paymentAddress: DealFixtures.provider.nodeID, pricePerByte: price, paymentInterval: 1 << 20, paymentIntervalIncrease: 1 << 19,
-        unsealPrice: unseal, message: "ready")
+        unsealPrice: unseal, message: "ready", rootBlock: [0x12, 0x34, 0x56])
     static let proposal = DealProposal(deal: 42, payload: DealFixtures.payload, pieceCID: DealFixtures.pieceCID, params: params,
                                        broker: DealFixtures.broker.nodeID)
     static let response = DealResponse(deal: 42, status: .fundsNeeded, paid: TokenAmount(unchecked: 2_621_740), size: 2_097_152, blocks: 9,
@@ -22,9 +22,11 @@ struct RetrievalMessageCodecTests {
         DealPayment(deal: 42, client: DealFixtures.client.nodeID, voucher: try DealFixtures.voucher(), gross: TokenAmount(unchecked: 2_100),
                     feeBasisPoints: 100)
     }
-    static let answer = DealPaymentAnswer(deal: 42, status: .ongoing, paid: TokenAmount(unchecked: 2_100), limit: 3_145_728)
+    static let answer = DealPaymentAnswer(
+        deal: 42, status: .ongoing, paid: TokenAmount(unchecked: 2_100), total: TokenAmount(unchecked: 9_000), limit: 3_145_728, sent: 1_048_600,
+        size: 4_500_000)
     static func brokered() throws -> BrokeredPayment {
-        BrokeredPayment(provider: DealFixtures.provider.nodeID, deal: 42, voucher: try DealFixtures.voucher())
+        BrokeredPayment(provider: DealFixtures.provider.nodeID, deal: 42, payload: DealFixtures.payload, voucher: try DealFixtures.voucher())
     }
     static let cancel = DealCancel(deal: 42, reason: "no longer needed")
 
@@ -73,7 +75,7 @@ struct RetrievalMessageCodecTests {
         for status in DealStatus.allCases {
             let response = DealResponse(deal: .max, status: status, paid: .max, size: .max, blocks: .max)
             #expect(try Self.overTheWire(response) == response)
-            let answer = DealPaymentAnswer(deal: .max, status: status, paid: .max, limit: .max)
+            let answer = DealPaymentAnswer(deal: .max, status: status, paid: .max, total: .max, limit: .max, sent: .max, size: .max)
             #expect(try Self.overTheWire(answer) == answer)
         }
         for status in [RetrievalQueryResponse.Status.available, .unavailable, .error] {
@@ -167,7 +169,7 @@ struct RetrievalMessageCodecTests {
 
     @Test func everyMessageRefusesMissingExtraAndMistypedFields() throws {
         Self.checkStrictness(Self.query, "RetrievalQuery", nullable: ["payload", "piece"])
-        Self.checkStrictness(Self.queryResponse, "RetrievalQueryResponse", nullable: ["payload"])
+        Self.checkStrictness(Self.queryResponse, "RetrievalQueryResponse", nullable: ["payload", "root_block"])
         Self.checkStrictness(Self.proposal, "DealProposal", nullable: ["piece", "broker"])
         Self.checkStrictness(Self.response, "DealResponse")
         Self.checkStrictness(Self.transfer, "DealTransfer")
