@@ -263,9 +263,9 @@ public struct DevnetPace: Sendable, Equatable {
         self.pricePerByte = pricePerByte
     }
 
-    /// The console's devnet: 128 KiB/s, paid every 32 KiB (more each time), at 1 nanoFIL
-    /// a byte (a 1 MiB sample costs about 0.001 FIL, large enough to read on screen).
-    public static let watchable = DevnetPace(sendRate: 128 << 10, paymentInterval: 32 << 10, pricePerByte: TokenAmount(unchecked: 1_000_000_000))
+    /// The console's devnet: 128 KiB/s, paid every 32 KiB (more each time), at 10 nanoFIL
+    /// a byte (a 64 KiB sample costs about 0.0007 FIL, large enough to read on screen).
+    public static let watchable = DevnetPace(sendRate: 128 << 10, paymentInterval: 32 << 10, pricePerByte: TokenAmount(unchecked: 10_000_000_000))
 }
 
 /// Why a devnet could not start.

@@ -98,8 +98,10 @@ public final class ClientDeals: Sendable {
             guard let finder else { throw RetrievalError.roleMissing(.client, "finding providers through the gateways") }
             let found = try await finder.find(pieceCID, gateway: gateway)
             var seen = Set<NodeID>()
+            // An offer from this node's own gateway is paid directly: a node brokers for others.
             return found.offers.compactMap { offer in
-                seen.insert(offer.offer.providerID).inserted ? (offer.offer.providerID, offer.gateway) : nil
+                guard seen.insert(offer.offer.providerID).inserted else { return nil }
+                return (offer.offer.providerID, offer.gateway == context.nodeID ? nil : offer.gateway)
             }
         case .payload:
             let copy = RegisterStore(database: context.blockstore.database, table: .localCopy)
