@@ -222,6 +222,23 @@ import Testing
         }
         try session.keys("Escape")
 
+        // Retrieve that piece from the console: the operator's node (a gateway too) finds
+        // the offer, in its own cache among others, pays, verifies, and writes the file the
+        // provider imported.
+        let output = session.home + "/retrieved.bin"
+        try session.keys(":")
+        try session.literal("retrieve \(cid) \(output)")
+        try session.keys("Enter", "7")
+        _ = try session.waitFor("the operator's own deal completed in Deals", timeout: 90) {
+            $0.split(separator: "\n").contains { $0.contains("c1 ") && $0.contains(" client ") && $0.contains(" Completed ") }
+        }
+        let retrieved = try #require(FileManager.default.contents(atPath: output), "no file at \(output)")
+        let samples = session.home + "/node/devnet/" + "provider-0"
+        let originals = (1...3).flatMap { n in
+            ((try? FileManager.default.contentsOfDirectory(atPath: samples + "\(n)/samples")) ?? []).map { samples + "\(n)/samples/" + $0 }
+        }
+        #expect(originals.contains { FileManager.default.contents(atPath: $0) == retrieved }, "the retrieved file is none of the providers' samples")
+
         // Block the offer's provider on Providers, through the dialog (focus on Cancel).
         try session.keys("6")
         _ = try session.waitFor("the providers in Providers") { $0.contains("Providers · ") && $0.contains(" unlisted ") }
@@ -257,7 +274,7 @@ import Testing
         }
         // Enter opens the deal's history.
         try session.keys("Enter")
-        pane = try session.waitFor("a deal's history", timeout: 10) { $0.contains("broker (this node, a gateway, pays the provider for the client)") }
+        pane = try session.waitFor("a deal's history", timeout: 10) { $0.contains("(c copies the payload CID") && $0.contains("statuses, oldest first") }
         try session.keys("Escape")
 
         try session.keys(":")

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Keeps a provider's transfer under `retrieval.max_send_rate` bytes per second: before
-/// each chunk it waits (on the node's clock) until sending the chunk keeps the average
-/// since the last restart at or under the rate. A pause for payment restarts the count,
-/// so waiting earns no burst. With rate 0 it never waits.
+/// each chunk it waits (on the node's clock) until sending the chunk, with what was sent
+/// since the last restart, keeps the average at or under the rate. A pause for payment
+/// restarts the count, so waiting earns no burst. With rate 0 it never waits.
 struct SendPace {
     let rate: UInt64
     let clock: any NodeClock
@@ -23,7 +23,7 @@ struct SendPace {
     /// Waits until `bytes` more may be sent, and counts them.
     mutating func wait(before bytes: UInt64) async throws {
         guard rate > 0 else { return }
-        let due = Double(sent) / Double(rate)
+        let due = Double(sent + bytes) / Double(rate)
         let elapsed = clock.now.timeIntervalSince(since)
         if due > elapsed { try await clock.sleep(for: .milliseconds(Int64((due - elapsed) * 1000))) }
         sent += bytes
