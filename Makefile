@@ -4,7 +4,7 @@
 SWIFT ?= swift
 export PATH := $(PATH):/opt/swift/usr/bin
 
-.PHONY: run test build release deps bench-content bench-offers bench-console bench-network bench-paych bench-gateway clean
+.PHONY: run test build release deps bench-content bench-offers bench-console bench-network bench-paych bench-gateway bench-retrieval clean
 
 run: deps release
 	./.build/release/filtop $(ARGS)
@@ -54,6 +54,9 @@ bench-paych: deps release
 
 bench-gateway: deps release
 	./.build/release/filtop bench gateway
+
+bench-retrieval: deps release
+	./.build/release/filtop bench retrieval
 
 clean:
 	rm -rf .build

@@ -5,7 +5,7 @@ import NodeKit
 /// `filtop bench`: measure this machine on the node's hot paths.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure hot paths on this machine.", subcommands: [Offers.self, Console.self, NetworkBenchCommand.self, PaychBenchCommand.self, GatewayBenchCommand.self])
+        commandName: "bench", abstract: "Measure hot paths on this machine.", subcommands: [Offers.self, Console.self, NetworkBenchCommand.self, PaychBenchCommand.self, GatewayBenchCommand.self, RetrievalBenchCommand.self])
 
     struct Console: ParsableCommand {
         static let configuration = CommandConfiguration(

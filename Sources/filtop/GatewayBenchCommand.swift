@@ -30,7 +30,7 @@ struct GatewayBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let gatewayDir = DataDirectory(path: dir.map(GatewayProcess.absolute) ?? FileManager.default.temporaryDirectory.path + "/filtop-bench-gateway")
+        let gatewayDir = DataDirectory(path: dir.map(NodeProcess.absolute) ?? FileManager.default.temporaryDirectory.path + "/filtop-bench-gateway")
         let start = Date()
         let prepared = try await GatewayBenchmark.prepare(gatewayDir, cids: cids) { stored in
             FileHandle.standardError.write(Data("\rbuilding the cache: \(stored) Piece CIDs".utf8))
@@ -48,14 +48,17 @@ struct GatewayBenchCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: root) }
         let support = try await GatewayBenchmark.startSupport(root: root)
-        let address = try NodeAddress("127.0.0.1:\(try GatewayProcess.freePort())")
+        let address = try NodeAddress("127.0.0.1:\(try NodeProcess.freePort())")
         try GatewayBenchmark.configureGateway(gatewayDir, listen: address, support: support)
         let gatewayID = try KeyFile.load(from: gatewayDir.keyPath).publicKey.nodeID
-        let child = try GatewayProcess.start(dataDir: gatewayDir.path, log: root + "/gateway.log")
+        let child = try NodeProcess.start("gateway", dataDir: gatewayDir.path, log: root + "/gateway.log")
         defer { child.stop() }
         let client = try await GatewayBenchmark.startClient(root: root, support: support)
         do {
-            try await child.waitUntilRegistered(gatewayID, client: client)
+            try await child.waitUntil("register and answer") {
+                await client.syncWithRegister()
+                return client.peers[gatewayID]?.lastSeen != nil
+            }
             let cpuBefore = child.cpuSeconds()
             let load = try await GatewayBenchmark.load(
                 client: client, support: support, gateway: gatewayID, at: address, cids: cids, seconds: seconds, sessions: sessions, inFlight: inFlight)

@@ -1,48 +1,52 @@
 import Foundation
 import NodeKit
 
-/// The gateway of `filtop bench gateway`, run as a `filtop node run` child process so its
-/// memory can be read on its own (`/proc/PID/status`). Stopped with SIGTERM (then
-/// SIGKILL after 10 s) when the benchmark ends.
-final class GatewayProcess: Sendable {
+/// The server node of a benchmark (the gateway of `filtop bench gateway`, the provider of
+/// `filtop bench retrieval`), run as a `filtop node run` child process so its memory and
+/// CPU can be read on their own (`/proc/PID/status`, `/proc/PID/stat`). Stopped with
+/// SIGTERM (then SIGKILL after 10 s) when the benchmark ends.
+final class NodeProcess: Sendable {
+    /// What the node is to the benchmark ("gateway", "provider"), for messages.
+    let name: String
     private let process: Process
     private let log: String
 
-    private init(process: Process, log: String) {
+    private init(name: String, process: Process, log: String) {
+        self.name = name
         self.process = process
         self.log = log
     }
 
     /// Starts `filtop node run --data-dir DATA_DIR` with this executable; its log goes to
     /// `log` (shown when it fails).
-    static func start(dataDir: String, log: String) throws -> GatewayProcess {
+    static func start(_ name: String, dataDir: String, log: String) throws -> NodeProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0].hasPrefix("/")
             ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0])
         process.arguments = ["node", "run", "--data-dir", dataDir]
         process.standardOutput = FileHandle.nullDevice
         guard FileManager.default.createFile(atPath: log, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let logFile = FileHandle(forWritingAtPath: log) else { throw OperatorError("cannot create the gateway's log file \(log)") }
+              let logFile = FileHandle(forWritingAtPath: log) else { throw OperatorError("cannot create the \(name)'s log file \(log)") }
         process.standardError = logFile
         try process.run()
-        return GatewayProcess(process: process, log: log)
+        return NodeProcess(name: name, process: process, log: log)
     }
 
-    /// Waits (up to 60 s) until the gateway is in the register and `client` established with it.
-    func waitUntilRegistered(_ gateway: NodeID, client: Node) async throws {
+    /// Waits (up to 60 s, checking every 200 ms) until `ready` says the node is usable —
+    /// `what` it must do, for the message when it is not; throws as soon as the process exits.
+    func waitUntil(_ what: String, _ ready: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             guard process.isRunning else {
-                throw OperatorError("the gateway process exited with status \(process.terminationStatus); its log ends:\n\(logTail())")
+                throw OperatorError("the \(name) process exited with status \(process.terminationStatus); its log ends:\n\(logTail())")
             }
-            await client.syncWithRegister()
-            if client.peers[gateway]?.lastSeen != nil { return }
+            if try await ready() { return }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw OperatorError("the gateway process did not register and answer within 60 s; its log ends:\n\(logTail())")
+        throw OperatorError("the \(name) process did not \(what) within 60 s; its log ends:\n\(logTail())")
     }
 
-    /// The last lines of the gateway's log.
+    /// The last lines of the node's log.
     func logTail(lines: Int = 20) -> String {
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
