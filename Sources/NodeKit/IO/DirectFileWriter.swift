@@ -33,7 +33,7 @@ final class DirectFileWriter {
 
     /// Linux's `O_DIRECT`, which Glibc's Swift overlay does not export (it is a
     /// `_GNU_SOURCE` name); 0 where this file does not know its value.
-    private static var directFlag: Int32 {
+    static var directFlag: Int32 {
         #if os(Linux) && arch(x86_64)
         return 0o40000
         #elseif os(Linux) && arch(arm64)

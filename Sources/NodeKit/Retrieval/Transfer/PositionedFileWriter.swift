@@ -4,9 +4,11 @@ import Foundation
 /// wrote earlier: the file side of `RetrievalOutput`.
 ///
 /// Small writes are gathered in a buffer; a write of `directWriteThreshold` bytes or more
-/// (a whole 256 KiB leaf) goes straight to the file from the caller's memory. Positioned
-/// (`pwrite`) throughout, so several writers may fill disjoint regions of one file.
-/// Not thread-safe: one owner.
+/// (a whole 256 KiB leaf) goes straight to the file from the caller's memory. Opened
+/// `direct`, every write instead goes through a `DirectWriteBehind` (aligned buffers
+/// written with direct I/O on a background queue) where the file system allows it.
+/// Positioned (`pwrite`) throughout, so several writers may fill disjoint regions of one
+/// file. Not thread-safe: one owner.
 final class PositionedFileWriter {
     /// How the file is opened.
     enum Opening {
@@ -24,10 +26,14 @@ final class PositionedFileWriter {
     let path: String
     private let fd: Int32
     private var buffer: [UInt8] = []
+    /// The direct-I/O path of a writer opened `direct`, when the file system has one.
+    private let behind: DirectWriteBehind?
     /// Where the next byte goes (buffered bytes included).
     private(set) var position: UInt64
 
-    init(path: String, opening: Opening, mode: mode_t = 0o644, position: UInt64 = 0) throws(IOError) {
+    /// Opens the file at `path`; `direct` (for large outputs written once): write around
+    /// the page cache where the file system allows it.
+    init(path: String, opening: Opening, mode: mode_t = 0o644, position: UInt64 = 0, direct: Bool = false) throws(IOError) {
         let flags: Int32
         switch opening {
         case .createNew: flags = O_CREAT | O_EXCL
@@ -39,10 +45,14 @@ final class PositionedFileWriter {
         self.fd = fd
         self.path = path
         self.position = position
-        buffer.reserveCapacity(Self.bufferCapacity)
+        behind = direct ? DirectWriteBehind(path: path, cachedFD: fd, position: position) : nil
+        if behind == nil { buffer.reserveCapacity(Self.bufferCapacity) }
     }
 
-    deinit { close(fd) }
+    deinit {
+        behind?.discard()
+        close(fd)
+    }
 
     /// Restricts the file's permissions to `mode` (a sidecar that existed before keeps its
     /// old mode otherwise).
@@ -59,6 +69,11 @@ final class PositionedFileWriter {
 
     /// Writes `bytes` at `position` and moves past them.
     func write(_ bytes: UnsafeRawBufferPointer) throws(IOError) {
+        if let behind {
+            try behind.append(bytes)
+            position += UInt64(bytes.count)
+            return
+        }
         if buffer.count + bytes.count > Self.bufferCapacity { try flush() }
         if bytes.count >= Self.directWriteThreshold {
             try flush()
@@ -94,10 +109,12 @@ final class PositionedFileWriter {
             done += UInt64(n)
         }
         position += count
+        try behind?.move(to: position)
     }
 
     /// Writes out whatever is buffered.
     func flush() throws(IOError) {
+        try behind?.drain()
         guard !buffer.isEmpty else { return }
         let start = position - UInt64(buffer.count)
         try buffer.withUnsafeBytes { b in Result { () throws(IOError) in try writeAll(b, at: start) } }.get()
@@ -113,6 +130,7 @@ final class PositionedFileWriter {
     /// Cuts the file to `length` bytes (dropping anything buffered) and writes from there.
     func truncate(to length: UInt64) throws(IOError) {
         buffer.removeAll(keepingCapacity: true)
+        try behind?.move(to: length)
         guard ftruncate(fd, off_t(length)) == 0 else { throw IOError(path: path, operation: "truncate") }
         position = length
     }

@@ -10,6 +10,9 @@ import Foundation
 /// `resume` cuts them back to a checkpoint and continues; `finish()` checks the traversal is
 /// complete, syncs, and removes the sidecar.
 ///
+/// The output's bytes go around the page cache where the file system allows it (direct
+/// I/O on a background queue, `DirectWriteBehind`); the sidecar's through it.
+///
 /// The output is written at the exact path given: the caller checks the path
 /// (`OutputFile`'s rules). Not thread-safe: one owner. After any error, stop using the
 /// output and resume from the last checkpoint.
@@ -82,7 +85,7 @@ public final class RetrievalOutput {
         try sidecar.write(RetrievalSidecar.header(root: root)[...])
         let output: PositionedFileWriter
         do {
-            output = try PositionedFileWriter(path: path, opening: outputOpening, position: format.base)
+            output = try PositionedFileWriter(path: path, opening: outputOpening, position: format.base, direct: true)
         } catch {
             unlink(sidecar.path)
             throw error
@@ -125,7 +128,7 @@ public final class RetrievalOutput {
                     + "(\(checkpoint.bytes), \(checkpoint.outputOffset))")
         }
         let base = format.base
-        let output = try PositionedFileWriter(path: path, opening: .existing, position: base + outputOffset)
+        let output = try PositionedFileWriter(path: path, opening: .existing, position: base + outputOffset, direct: true)
         guard try output.size() >= base + outputOffset else {
             throw TransferError.partialOutputDamaged(
                 path: path, reason: "it is shorter than the \(base + outputOffset) bytes of the checkpoint")
