@@ -173,7 +173,7 @@ struct ClientDealRun: Sendable {
                             try await pay(last: false)
                         }
                     } else {
-                        _ = try await deal.change({ $0.blocks = blocks; $0.bytes = bytes }, persist: { _, _ in })
+                        deal.progress(blocks: blocks, bytes: bytes)
                     }
                 }
             }

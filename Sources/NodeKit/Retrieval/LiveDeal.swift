@@ -51,6 +51,21 @@ final class LiveDeal: Sendable {
         return try outcome.get()
     }
 
+    /// Sets the record's transfer counters in memory, at once: the progress a deal's run
+    /// reports between its stored steps (nothing to persist, so no turn through `change`'s
+    /// serial work). Waiters wake as after a change. Only for the task that makes the
+    /// deal's changes, between them: a `change` under way would overwrite these counters
+    /// with the record it started from.
+    func progress(blocks: UInt64, bytes: UInt64) {
+        let woken = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            (s.record.blocks, s.record.bytes) = (blocks, bytes)
+            s.version += 1
+            defer { s.waiters.removeAll() }
+            return Array(s.waiters.values)
+        }
+        for w in woken { w.resume() }
+    }
+
     /// Returns once `condition` holds of the record (at once if it does now), or once a
     /// transfer newer than `transfer` began; throws `CancellationError` when the task is
     /// cancelled. Wake-ups come from `change`, `beginTransfer` and `poke`. `condition` runs
