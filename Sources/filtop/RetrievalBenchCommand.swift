@@ -108,7 +108,7 @@ struct RetrievalBenchCommand: AsyncParsableCommand {
         } catch {
             await client.stop()
             await support.stop()
-            throw error
+            throw OperatorError("\(error)\nthe provider's log ends:\n\(child.logTail())")
         }
     }
 

@@ -8,12 +8,14 @@ import Foundation
 /// Only whole aligned blocks go direct. The bytes before the run's first block boundary,
 /// and those after its last one when it is drained, go through the file's ordinary
 /// descriptor, so no write touches a byte outside the run: other writers may fill the
-/// rest of the file at the same time. Memory: at most two 4 MiB buffers. The first write
-/// error is kept and thrown by the next `append`, `drain` or `move`.
+/// rest of the file at the same time. Memory: at most two 2 MiB buffers, so a drain
+/// waits for at most 4 MiB to reach the disk (a retrieval's checkpoint at each payment
+/// stalls the transfer for that long). The first write error is kept and thrown by the
+/// next `append`, `drain` or `move`.
 ///
 /// Not thread-safe: one owner calls `append`, `drain` and `move`.
 final class DirectWriteBehind {
-    static let bufferCapacity = 4 << 20
+    static let bufferCapacity = 2 << 20
     static let maxBuffers = 2
     private static let alignment = DirectFileWriter.alignment
 
