@@ -76,6 +76,8 @@ struct RetrievalBenchCommand: AsyncParsableCommand {
             + "interval \(ByteCount.format(run.params.paymentInterval)), increase \(ByteCount.format(run.params.paymentIntervalIncrease)))")
         print(String(format: "  CPU: client process %.2f s (%.2f cores; the register and ledger node included), provider process %.2f s (%.2f cores)",
                      retrieval.clientCPU, retrieval.clientCPU / wall, retrieval.providerCPU, retrieval.providerCPU / wall))
+        print(String(format: "  the provider waited for payment %d times, %.3f s in all (%.0f%% of the retrieval; from its deal history)",
+                     retrieval.pauses.count, retrieval.pauses.seconds, retrieval.pauses.seconds / wall * 100))
         print("  output byte-identical to the payload: SHA-256 \(retrieved.digest)")
         print(String(format: "openssl dgst -sha256, same file: %6.0f MB/s  (%.3f s, best of %d)", openssl / 1e6, source.seconds, runs))
         print(String(format: "raw TCP, loopback:               %6.0f MB/s  (best of %d)", raw / 1e6, runs))
@@ -85,9 +87,10 @@ struct RetrievalBenchCommand: AsyncParsableCommand {
     }
 
     /// Starts the register and ledger, the provider process and the client, and times one
-    /// retrieval of `piece` into `output`, with each process's CPU over it.
+    /// retrieval of `piece` into `output`, with each process's CPU over it and the
+    /// provider's pauses for payment.
     private func retrieve(piece: PieceRecord, providerDir: DataDirectory, root: String, output: String) async throws
-        -> (run: RetrievalBenchmark.Run, clientCPU: Double, providerCPU: Double)
+        -> (run: RetrievalBenchmark.Run, clientCPU: Double, providerCPU: Double, pauses: (count: Int, seconds: Double))
     {
         let support = try await RetrievalBenchmark.startSupport(root: root)
         let address = try NodeAddress("127.0.0.1:\(try NodeProcess.freePort())")
@@ -104,7 +107,9 @@ struct RetrievalBenchCommand: AsyncParsableCommand {
             let (clientCPU, providerCPU) = (Self.ownCPUSeconds() - clientBefore, child.cpuSeconds() - providerBefore)
             await client.stop()
             await support.stop()
-            return (run, clientCPU, providerCPU)
+            child.stop()
+            let pauses = try await RetrievalBenchmark.providerPauses(providerDir, client: client.identity.nodeID, deal: run.deal)
+            return (run, clientCPU, providerCPU, pauses)
         } catch {
             await client.stop()
             await support.stop()

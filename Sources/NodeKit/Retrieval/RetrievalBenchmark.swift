@@ -12,6 +12,8 @@ import Foundation
 public enum RetrievalBenchmark {
     /// What one retrieval measured.
     public struct Run: Sendable {
+        /// The client's deal ID (the provider files the deal under it and the client).
+        public var deal: UInt64
         /// The file's size: what the output holds.
         public var fileBytes: UInt64
         /// The block bytes the deal paid for (the file's leaves and the DAG's nodes).
@@ -125,7 +127,18 @@ public enum RetrievalBenchmark {
         }
         let history = try await client.retrieval.deal(deal.key).history
         let payments = history.filter { [.sendFunds, .sendFundsLastPayment].contains($0.status) }.count
-        return Run(fileBytes: piece.payloadSize, bytes: deal.bytes, seconds: seconds, payments: payments, paid: deal.paid, params: deal.params)
+        return Run(deal: deal.id, fileBytes: piece.payloadSize, bytes: deal.bytes, seconds: seconds, payments: payments, paid: deal.paid, params: deal.params)
+    }
+
+    /// How often, and for how long in all, the provider in `directory` waited for a
+    /// payment in deal `deal` of `client`: from each FundsNeeded or FundsNeededLastPayment
+    /// to the next status, in its deal history (to the millisecond). Read once the
+    /// provider has stopped.
+    public static func providerPauses(_ directory: DataDirectory, client: NodeID, deal: UInt64) async throws -> (count: Int, seconds: Double) {
+        let store = DealStore(database: try directory.openExistingBlockstore().database)
+        let history = try await store.history(DealKey(side: .provider, peer: client, id: deal))
+        let pauses = zip(history, history.dropFirst()).filter { [.fundsNeeded, .fundsNeededLastPayment].contains($0.0.status) }
+        return (pauses.count, pauses.reduce(0) { $0 + $1.1.at.timeIntervalSince($1.0.at) })
     }
 
     /// Whether `file` begins with the payload sequence's first chunk.
