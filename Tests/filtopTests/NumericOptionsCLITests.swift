@@ -20,6 +20,8 @@ import Testing
             (["bench", "console"], "--rows", []), (["bench", "console"], "--iterations", []),
             (["bench", "offers"], "--cids", []), (["bench", "offers"], "--seconds", []), (["bench", "offers"], "--threads", []),
             (["bench", "network"], "--mib", []), (["bench", "network"], "--seconds", []), (["bench", "network"], "--runs", []),
+            (["bench", "retrieval"], "--size", []), (["bench", "retrieval"], "--interval", []),
+            (["bench", "retrieval"], "--interval-increase", []), (["bench", "retrieval"], "--runs", []),
             (Array(offer.dropLast()), "--nonce", [piece]), (Array(offer.dropLast()), "--expiry", [piece]),
             (Array(offer.dropLast()), "--qos", [piece]),
             (["offer", "verify", dir + "/o.offer"], "--at", []),
