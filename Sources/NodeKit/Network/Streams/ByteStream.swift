@@ -63,7 +63,13 @@ public struct ByteStream: AsyncSequence, Sendable {
         public mutating func next() async throws -> ByteBuffer? {
             switch base {
             case .session(var iterator):
-                let chunk = try await iterator.next()
+                let chunk: ByteBuffer?
+                do {
+                    chunk = try await iterator.next()
+                } catch NetworkError.streamCancelled(let reason) where reason == "by this side" && Task.isCancelled {
+                    // The task's cancellation abandoned the stream: report the cancellation.
+                    throw CancellationError()
+                }
                 base = .session(iterator)
                 // A session's stream ends quietly when its consumer is cancelled; that is
                 // no complete stream.
