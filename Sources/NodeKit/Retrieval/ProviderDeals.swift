@@ -158,8 +158,9 @@ public final class ProviderDeals: Sendable {
         if deal.record.status == .fundsNeededLastPayment {
             try await wait(on: deal, transfer: me, for: "the last payment") { $0.status != .fundsNeededLastPayment }
         }
-        if deal.record.status == .finalizing { _ = try await apply(.complete, to: deal) }
-        if deal.record.status == .completing { _ = try await apply(.cleanupComplete, to: deal) }
+        // A transfer that another superseded may be ending the deal too: each step once.
+        if deal.record.status == .finalizing { _ = try await apply(.complete, to: deal, from: .finalizing) }
+        if deal.record.status == .completing { _ = try await apply(.cleanupComplete, to: deal, from: .completing) }
         guard deal.record.status == .completed else { throw RetrievalError.dealEnded(key, deal.record.status) }
         forget(key)
     }
@@ -365,11 +366,13 @@ public final class ProviderDeals: Sendable {
 
     private func forget(_ key: DealKey) { _ = live.withLock { $0.removeValue(forKey: key) } }
 
-    /// Applies `event`, persisting the result (durably on a status change) and noting it.
-    private func apply(_ event: ProviderDealMachine.Event, to deal: LiveDeal) async throws -> [ProviderDealMachine.Effect] {
+    /// Applies `event`, persisting the result (durably on a status change) and noting it;
+    /// with `from`, only while the deal is still in that status (nothing otherwise).
+    private func apply(_ event: ProviderDealMachine.Event, to deal: LiveDeal, from status: DealStatus? = nil) async throws -> [ProviderDealMachine.Effect] {
         let now = context.clock.now
         let (store, context) = (self.store, self.context)
         return try await deal.change({ record in
+            if let status, record.status != status { return [] }
             let effects = try ProviderDealMachine.apply(event, to: &record)
             record.updatedAt = now
             return effects
