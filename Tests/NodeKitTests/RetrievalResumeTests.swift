@@ -79,9 +79,7 @@ struct RetrievalResumeTests {
     func clientKilledMidDealResumes(_ kill: ClientKill) async throws {
         try await Self.builder.runRestarting { market, nodes in
             let provider = try #require(market.member("provider-01")), client = try #require(market.member("client-01"))
-            _ = try await provider.node.retrieval.setRetrievalTerms(Self.terms)
-            let piece = try #require(RetrievalDealTests.pieces(provider).last)
-            let total = try ProviderAsk.default.pricePerByte.multiplied(by: try await TransferPlan.size(of: try CID(piece.rootCID), in: provider.node.context.blockstore).bytes)
+            let (piece, total) = try await Self.prepare(provider)
 
             await client.node.stop()
             let held = HoldingTransport(market.transport, streamWindow: 16 << 10)
@@ -98,6 +96,103 @@ struct RetrievalResumeTests {
             let done = try await RetrievalDealTests.finished(started.id, on: second)
             try await Self.expectCompletedExactly(done, output: output, piece: piece, from: provider.node, provider: provider, client: second)
         }
+    }
+
+    /// A point where the provider is killed: the client's call held there while the
+    /// provider waits on it, and the state the provider's deal is in.
+    struct ProviderKill: Sendable, CustomTestStringConvertible {
+        let state: DealStatus
+        let point: String
+        /// Whether the client's transfer fails with the provider (and is retried after a
+        /// second): not when the provider is killed before the transfer opened.
+        var transferFails = true
+        let hold: @Sendable (HoldingTransport, _ total: TokenAmount) -> Hold
+        var testDescription: String { "\(state), \(point)" }
+    }
+
+    static let providerKills: [ProviderKill] = [
+        ProviderKill(state: .unsealed, point: "the transfer not yet opened", transferFails: false) { t, _ in
+            t.hold(DealTransfer.self, at: .streamOpen)
+        },
+        ProviderKill(state: .ongoing, point: "sending the second interval to a client that reads slowly") { t, _ in
+            t.hold(DealTransfer.self, at: .streamBytes(400_000))
+        },
+        ProviderKill(state: .fundsNeeded, point: "the first payment not yet sent") { t, _ in t.hold(DealPayment.self, at: .request) },
+        ProviderKill(state: .fundsNeededLastPayment, point: "the last payment not yet sent") { t, total in
+            t.hold(DealPayment.self, at: .request, where: isLast(total))
+        },
+    ]
+
+    @Test(arguments: providerKills)
+    func providerKilledMidDealResumes(_ kill: ProviderKill) async throws {
+        try await Self.builder.runRestarting { market, nodes in
+            let provider = try #require(market.member("provider-01")), client = try #require(market.member("client-01"))
+            let (piece, total) = try await Self.prepare(provider)
+            await client.node.stop()
+            let held = HoldingTransport(market.transport, streamWindow: 16 << 10)
+            let hold = kill.hold(held, total)
+            let clientNode = try await nodes.restart(client, over: held)
+            let output = market.scratch + "/out.bin"
+            let started = try await clientNode.retrieval.retrieve(RetrievalOrder(target: piece.rootCID, output: output))
+            let key = DealKey(side: .provider, peer: clientNode.context.nodeID, id: try #require(started.deals.first).id)
+            await hold.reached()
+            #expect(try await DealWatch.stored(key, on: provider.node)?.status == kill.state)
+
+            await provider.node.stop()
+            let restarted = try await nodes.restart(provider)
+            hold.release()
+            if kill.transferFails { await Self.letTheClientRetry(market) }
+            let done = try await RetrievalDealTests.finished(started.id, on: clientNode)
+            try await Self.expectCompletedExactly(done, output: output, piece: piece, from: restarted, provider: provider, client: clientNode)
+        }
+    }
+
+    /// The provider killed in Finalizing: paid in full while no transfer of the deal runs,
+    /// which happens only once a killed provider came back, before the client's transfer did.
+    @Test func providerKilledWhileFinalizingResumes() async throws {
+        try await Self.builder.runRestarting { market, nodes in
+            let provider = try #require(market.member("provider-01")), client = try #require(market.member("client-01"))
+            let (piece, total) = try await Self.prepare(provider)
+            await client.node.stop()
+            let held = HoldingTransport(market.transport, streamWindow: 16 << 10)
+            let lastPayment = held.hold(DealPayment.self, at: .request, where: Self.isLast(total))
+            let clientNode = try await nodes.restart(client, over: held)
+            let output = market.scratch + "/out.bin"
+            let started = try await clientNode.retrieval.retrieve(RetrievalOrder(target: piece.rootCID, output: output))
+            let key = DealKey(side: .provider, peer: clientNode.context.nodeID, id: try #require(started.deals.first).id)
+            await lastPayment.reached()
+            await provider.node.stop()
+            let second = try await nodes.restart(provider)
+            let reopening = held.hold(DealTransfer.self, at: .streamOpen)
+            lastPayment.release()
+            await Self.letTheClientRetry(market)
+            await reopening.reached()
+            #expect(try await DealWatch.stored(key, on: second)?.status == .finalizing)
+
+            await second.stop()
+            let third = try await nodes.restart(provider)
+            reopening.release()
+            let done = try await RetrievalDealTests.finished(started.id, on: clientNode)
+            try await Self.expectCompletedExactly(done, output: output, piece: piece, from: third, provider: provider, client: clientNode)
+        }
+    }
+
+    /// Sets the provider's terms and returns its largest sample with the price of its DAG.
+    static func prepare(_ provider: Devnet.Member) async throws -> (PieceRecord, TokenAmount) {
+        _ = try await provider.node.retrieval.setRetrievalTerms(terms)
+        let piece = try #require(RetrievalDealTests.pieces(provider).last)
+        let size = try await TransferPlan.size(of: try CID(piece.rootCID), in: provider.node.context.blockstore)
+        return (piece, try ProviderAsk.default.pricePerByte.multiplied(by: size.bytes))
+    }
+
+    /// Waits until the client backs off for a second after its transfer failed, and moves
+    /// the clock past it. Every node's market ticks each second too (`Market.tick`): the
+    /// register, the ledger, the provider and the client tick, and the client's backoff
+    /// is the fifth sleeper for a second.
+    static func letTheClientRetry(_ market: DevnetBuilder.Market) async {
+        guard let clock = market.manualClock else { return }
+        await clock.waitForSleepers(5, until: clock.now.addingTimeInterval(Market.tick.seconds))
+        clock.advance(by: Market.tick)
     }
 
     /// Checks retrieval `done` completed with `piece`'s file at `output`, paid exactly on
