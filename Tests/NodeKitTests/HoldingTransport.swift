@@ -37,7 +37,7 @@ final class HoldingTransport: Transport {
     /// Fails every held call and every call from now on, as a killed node's connections fail.
     func cut() {
         isCut.withLock { $0 = true }
-        for hold in holds.withLock({ $0 }) { hold.cut() }
+        for hold in holds.withLock({ $0 }) { hold.fail() }
     }
 
     /// Lets a call through `point`, holding it there when a hold takes it.
@@ -85,7 +85,7 @@ final class Hold: Sendable {
         var released = false
         var cut = false
         var held: CheckedContinuation<Void, any Error>?
-        var watchers: [CheckedContinuation<Void, Never>] = []
+        var watchers: [UUID: CheckedContinuation<Void, Never>] = [:]
     }
 
     let type: MessageType
@@ -99,16 +99,23 @@ final class Hold: Sendable {
         self.matches = matches
     }
 
-    /// Returns once a call is held here.
-    func reached() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { s -> Bool in
-                if s.taken { return true }
-                s.watchers.append(c)
-                return false
+    /// Returns once a call is held here; throws `CancellationError` if the waiting task is
+    /// cancelled first.
+    func reached() async throws {
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { s -> Bool in
+                    if s.taken || Task.isCancelled { return true }
+                    s.watchers[id] = c
+                    return false
+                }
+                if now { c.resume() }
             }
-            if now { c.resume() }
+        } onCancel: {
+            state.withLock { $0.watchers.removeValue(forKey: id) }?.resume()
         }
+        try Task.checkCancellation()
     }
 
     /// Lets the held call go on.
@@ -121,7 +128,9 @@ final class Hold: Sendable {
         held?.resume()
     }
 
-    fileprivate func cut() {
+    /// Fails the held call (and the call this hold takes later) with
+    /// `NetworkError.connectionClosed`, as a dropped connection would.
+    func fail() {
         let held = state.withLock { s -> CheckedContinuation<Void, any Error>? in
             s.cut = true
             defer { s.held = nil }
@@ -141,8 +150,8 @@ final class Hold: Sendable {
         let watchers = state.withLock { s -> [CheckedContinuation<Void, Never>]? in
             guard !s.taken else { return nil }
             s.taken = true
-            defer { s.watchers = [] }
-            return s.watchers
+            defer { s.watchers = [:] }
+            return Array(s.watchers.values)
         }
         guard let watchers else { return false }
         for w in watchers { w.resume() }

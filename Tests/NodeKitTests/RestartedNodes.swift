@@ -60,20 +60,42 @@ enum DealWatch {
         let description: String
     }
 
-    /// Waits (on the journal, not a timer) until deal `key` on `node` has been in `status`;
-    /// returns the deal as then stored. Throws `Ended` when the deal ends without it.
+    /// Waits (on the journal, not a timer) until deal `key` on `node` has been in `status`
+    /// (`times` times); returns the deal as then stored. Throws `Ended` when the deal ends
+    /// without it.
     @discardableResult
-    static func reached(_ status: DealStatus, _ key: DealKey, on node: Node) async throws -> DealRecord {
+    static func reached(_ status: DealStatus, _ key: DealKey, on node: Node, times: Int = 1) async throws -> DealRecord {
         while true {
+            try Task.checkCancellation()
             let mark = node.journal.lastSequence
             if let detail = try? await node.retrieval.deal(key) {
-                if detail.history.contains(where: { $0.status == status }) { return detail.deal }
+                // The deal is read again: the history read after it may hold a newer status.
+                if detail.history.filter({ $0.status == status }).count >= times { return try await stored(key, on: node) ?? detail.deal }
                 if detail.deal.isTerminal {
                     throw Ended(description: "deal \(key) ended \(detail.deal.status) (\(detail.deal.message)) without reaching \(status)")
                 }
             }
             _ = await node.journal.wait(after: mark, timeout: .seconds(60), clock: SystemClock(), limit: 1)
         }
+    }
+
+    /// Waits (on the journal) until retrieval `id` on `node` has ended; returns it then.
+    static func ended(_ id: UInt64, on node: Node) async throws -> RetrievalSummary {
+        while true {
+            try Task.checkCancellation()
+            let mark = node.journal.lastSequence
+            let summary = try await node.retrieval.retrieval(id)
+            if summary.status != .running { return summary }
+            _ = await node.journal.wait(after: mark, timeout: .seconds(60), clock: SystemClock(), limit: 1)
+        }
+    }
+
+    /// Waits until a client sleeps its first backoff (a second) after a step of its deal
+    /// failed. Every node's market ticks each second too (`Market.tick`): with `ticking`
+    /// nodes running (a devnet's register, ledger, provider and client), the client's
+    /// backoff is the sleeper for a second after theirs.
+    static func clientBacksOff(_ clock: ManualClock, ticking: Int = 4) async {
+        await clock.waitForSleepers(ticking + 1, until: clock.now.addingTimeInterval(Market.tick.seconds))
     }
 
     /// The deal `key` as `node` has stored it (not as a running deal holds it in memory).

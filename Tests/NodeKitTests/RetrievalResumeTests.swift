@@ -88,12 +88,12 @@ struct RetrievalResumeTests {
             let output = market.scratch + "/out.bin"
             let started = try await first.retrieval.retrieve(RetrievalOrder(target: piece.rootCID, output: output))
             let key = try #require(started.deals.first).key
-            await hold.reached()
+            try await hold.reached()
             #expect(try await DealWatch.stored(key, on: first)?.status == kill.state)
             if kill.outsideTheDeal { await nodes.kill(first, cutting: held) } else { await first.stop() }
 
             let second = try await nodes.restart(client)
-            let done = try await RetrievalDealTests.finished(started.id, on: second)
+            let done = try await DealWatch.ended(started.id, on: second)
             try await Self.expectCompletedExactly(done, output: output, piece: piece, from: provider.node, provider: provider, client: second)
         }
     }
@@ -135,14 +135,14 @@ struct RetrievalResumeTests {
             let output = market.scratch + "/out.bin"
             let started = try await clientNode.retrieval.retrieve(RetrievalOrder(target: piece.rootCID, output: output))
             let key = DealKey(side: .provider, peer: clientNode.context.nodeID, id: try #require(started.deals.first).id)
-            await hold.reached()
+            try await hold.reached()
             #expect(try await DealWatch.stored(key, on: provider.node)?.status == kill.state)
 
             await provider.node.stop()
             let restarted = try await nodes.restart(provider)
             hold.release()
             if kill.transferFails { await Self.letTheClientRetry(market) }
-            let done = try await RetrievalDealTests.finished(started.id, on: clientNode)
+            let done = try await DealWatch.ended(started.id, on: clientNode)
             try await Self.expectCompletedExactly(done, output: output, piece: piece, from: restarted, provider: provider, client: clientNode)
         }
     }
@@ -160,19 +160,19 @@ struct RetrievalResumeTests {
             let output = market.scratch + "/out.bin"
             let started = try await clientNode.retrieval.retrieve(RetrievalOrder(target: piece.rootCID, output: output))
             let key = DealKey(side: .provider, peer: clientNode.context.nodeID, id: try #require(started.deals.first).id)
-            await lastPayment.reached()
+            try await lastPayment.reached()
             await provider.node.stop()
             let second = try await nodes.restart(provider)
             let reopening = held.hold(DealTransfer.self, at: .streamOpen)
             lastPayment.release()
             await Self.letTheClientRetry(market)
-            await reopening.reached()
+            try await reopening.reached()
             #expect(try await DealWatch.stored(key, on: second)?.status == .finalizing)
 
             await second.stop()
             let third = try await nodes.restart(provider)
             reopening.release()
-            let done = try await RetrievalDealTests.finished(started.id, on: clientNode)
+            let done = try await DealWatch.ended(started.id, on: clientNode)
             try await Self.expectCompletedExactly(done, output: output, piece: piece, from: third, provider: provider, client: clientNode)
         }
     }
@@ -185,13 +185,10 @@ struct RetrievalResumeTests {
         return (piece, try ProviderAsk.default.pricePerByte.multiplied(by: size.bytes))
     }
 
-    /// Waits until the client backs off for a second after its transfer failed, and moves
-    /// the clock past it. Every node's market ticks each second too (`Market.tick`): the
-    /// register, the ledger, the provider and the client tick, and the client's backoff
-    /// is the fifth sleeper for a second.
+    /// Waits until the client backs off after its transfer failed and moves the clock past it.
     static func letTheClientRetry(_ market: DevnetBuilder.Market) async {
         guard let clock = market.manualClock else { return }
-        await clock.waitForSleepers(5, until: clock.now.addingTimeInterval(Market.tick.seconds))
+        await DealWatch.clientBacksOff(clock)
         clock.advance(by: Market.tick)
     }
 
