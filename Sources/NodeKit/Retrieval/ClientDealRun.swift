@@ -251,6 +251,9 @@ struct ClientDealRun: Sendable {
         var voucher: Voucher
         if amount > record.paid {
             voucher = try await sign(amount, on: channel, lane: record.lane)
+            // Stored with the voucher; kept in the deal's record from now on too, so that
+            // nothing stored later (a retry's note) clears it and the next voucher reuses it.
+            if record.lane != voucher.lane { try await change { [lane = voucher.lane] in $0.lane = lane } }
         } else if let lane = record.lane, let signed = try await manager.voucher(channel: channel, lane: lane) {
             voucher = signed
         } else {
