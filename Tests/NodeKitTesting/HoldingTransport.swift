@@ -14,13 +14,13 @@ import NodeKit
 /// call after it fails with `NetworkError.connectionClosed`. Streams opened through this
 /// transport get `streamWindow` bytes of window instead of the caller's when it is set,
 /// so a provider whose client holds its stream stops in its `send`.
-final class HoldingTransport: Transport {
-    let inner: any Transport
-    let streamWindow: Int?
+public final class HoldingTransport: Transport {
+    public let inner: any Transport
+    public let streamWindow: Int?
     private let holds = Locked<[Hold]>([])
     private let isCut = Locked(false)
 
-    init(_ inner: any Transport, streamWindow: Int? = nil) {
+    public init(_ inner: any Transport, streamWindow: Int? = nil) {
         self.inner = inner
         self.streamWindow = streamWindow
     }
@@ -28,14 +28,14 @@ final class HoldingTransport: Transport {
     /// Holds the first call of `type` that reaches `point` (and whose request `matches`)
     /// from now on.
     @discardableResult
-    func hold<M: WireMessage>(_ type: M.Type, at point: Hold.Point, where matches: @escaping @Sendable (M) -> Bool = { _ in true }) -> Hold {
+    public func hold<M: WireMessage>(_ type: M.Type, at point: Hold.Point, where matches: @escaping @Sendable (M) -> Bool = { _ in true }) -> Hold {
         let hold = Hold(type: M.messageType, point: point) { body in (try? M(body: body)).map(matches) ?? false }
         holds.withLock { $0.append(hold) }
         return hold
     }
 
     /// Fails every held call and every call from now on, as a killed node's connections fail.
-    func cut() {
+    public func cut() {
         isCut.withLock { $0 = true }
         for hold in holds.withLock({ $0 }) { hold.fail() }
     }
@@ -52,12 +52,12 @@ final class HoldingTransport: Transport {
         if isCut.withLock({ $0 }) { throw NetworkError.connectionClosed("the test cut this node's connections") }
     }
 
-    func listen(on address: NodeAddress, identity: KeyPair, immediate: RPCServer.ImmediateHandler?,
+    public func listen(on address: NodeAddress, identity: KeyPair, immediate: RPCServer.ImmediateHandler?,
                 streams: StreamRequestHandler?, handler: @escaping RPCServer.Handler) async throws -> any Listener {
         try await inner.listen(on: address, identity: identity, immediate: immediate, streams: streams, handler: handler)
     }
 
-    func connect(to address: NodeAddress, identity: KeyPair, expectedPeer: NodeID?, timeout: Duration) async throws -> any PeerSession {
+    public func connect(to address: NodeAddress, identity: KeyPair, expectedPeer: NodeID?, timeout: Duration) async throws -> any PeerSession {
         try checkNotCut()
         return HoldingSession(inner: try await inner.connect(to: address, identity: identity, expectedPeer: expectedPeer, timeout: timeout),
                               transport: self)
@@ -65,8 +65,8 @@ final class HoldingTransport: Transport {
 }
 
 /// One point where `HoldingTransport` holds the first call that reaches it.
-final class Hold: Sendable {
-    enum Point: Sendable, Equatable {
+public final class Hold: Sendable {
+    public enum Point: Sendable, Equatable {
         /// A request, before it is sent.
         case request
         /// A request the peer has answered, before the answer is returned: a caller stopped
@@ -88,8 +88,8 @@ final class Hold: Sendable {
         var watchers: [UUID: CheckedContinuation<Void, Never>] = [:]
     }
 
-    let type: MessageType
-    let point: Point
+    public let type: MessageType
+    public let point: Point
     private let matches: @Sendable (CBOR) -> Bool
     private let state = Locked(State())
 
@@ -101,7 +101,7 @@ final class Hold: Sendable {
 
     /// Returns once a call is held here; throws `CancellationError` if the waiting task is
     /// cancelled first.
-    func reached() async throws {
+    public func reached() async throws {
         let id = UUID()
         await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
@@ -119,7 +119,7 @@ final class Hold: Sendable {
     }
 
     /// Lets the held call go on.
-    func release() {
+    public func release() {
         let held = state.withLock { s -> CheckedContinuation<Void, any Error>? in
             s.released = true
             defer { s.held = nil }
@@ -130,7 +130,7 @@ final class Hold: Sendable {
 
     /// Fails the held call (and the call this hold takes later) with
     /// `NetworkError.connectionClosed`, as a dropped connection would.
-    func fail() {
+    public func fail() {
         let held = state.withLock { s -> CheckedContinuation<Void, any Error>? in
             s.cut = true
             defer { s.held = nil }
