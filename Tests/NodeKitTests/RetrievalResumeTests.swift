@@ -49,6 +49,8 @@ struct RetrievalResumeTests {
         /// time on a task of their own), so stopping the node does not end it: the kill
         /// cuts the node's connections too.
         var outsideTheDeal = false
+        /// Why the client's account is known to lose more than its channel's funds.
+        var knownIssue: String?
         let hold: @Sendable (HoldingTransport, _ total: TokenAmount) -> Hold
         var testDescription: String { "\(state), \(point)" }
     }
@@ -57,6 +59,12 @@ struct RetrievalResumeTests {
         ClientKill(state: .waitForAcceptance, point: "the provider's acceptance not yet read") { t, _ in t.hold(DealProposal.self, at: .answer) },
         ClientKill(state: .paymentChannelCreating, point: "the channel not yet asked of the ledger", outsideTheDeal: true) { t, _ in
             t.hold(LedgerSubmit.self, at: .request)
+        },
+        ClientKill(
+            state: .paymentChannelCreating, point: "the channel created on the ledger, the receipt not read", outsideTheDeal: true,
+            knownIssue: "ChannelManager opens a second channel: the first, created before the kill and never stored, keeps its funds"
+        ) { t, _ in
+            t.hold(LedgerSubmit.self, at: .answer)
         },
         ClientKill(state: .ongoing, point: "inside the first interval, before any checkpoint") { t, _ in
             t.hold(DealTransfer.self, at: .streamBytes(100_000))
@@ -94,7 +102,8 @@ struct RetrievalResumeTests {
 
             let second = try await nodes.restart(client)
             let done = try await DealWatch.ended(started.id, on: second)
-            try await Self.expectCompletedExactly(done, output: output, piece: piece, from: provider.node, provider: provider, client: second)
+            try await Self.expectCompletedExactly(
+                done, output: output, piece: piece, from: provider.node, provider: provider, client: second, knownIssue: kill.knownIssue)
         }
     }
 
@@ -193,9 +202,11 @@ struct RetrievalResumeTests {
     }
 
     /// Checks retrieval `done` completed with `piece`'s file at `output`, paid exactly on
-    /// both sides, each side through its path.
+    /// both sides, each side through its path. `knownIssue` names why the client's account
+    /// is known to lose more than its channel's funds in that case.
     static func expectCompletedExactly(
-        _ done: RetrievalSummary, output: String, piece: PieceRecord, from providerNode: Node, provider: Devnet.Member, client: Node
+        _ done: RetrievalSummary, output: String, piece: PieceRecord, from providerNode: Node, provider: Devnet.Member, client: Node,
+        knownIssue: String? = nil
     ) async throws {
         #expect(done.status == .completed, "\(done.message)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: output)) == RetrievalDealTests.original(piece, of: provider))
@@ -215,6 +226,13 @@ struct RetrievalResumeTests {
         // provider holds exactly that.
         let paying = try await client.payments.channels().filter { $0.direction == .outbound }
         #expect(paying.count == 1 && paying.first?.laneCount == 1 && paying.first?.spent == total, "\(paying)")
+        // No channel on the ledger that the client does not know of holds its funds.
+        let channelFunds = paying.first?.funds ?? .zero
+        let checkBalance = {
+            let balance = try await client.payments.ledger.ledger().account(clientID).balance
+            #expect(balance == (try Devnet.startingBalance.subtracting(channelFunds)), "the client's account holds \(balance)")
+        }
+        if let knownIssue { await withKnownIssue(Comment(rawValue: knownIssue)) { try await checkBalance() } } else { try await checkBalance() }
         let paid = try await providerNode.payments.channels().filter { $0.direction == .inbound && $0.peer == clientID }
         #expect(paid.count == 1 && paid.first?.laneCount == 1 && paid.first?.spent == total, "\(paid)")
     }
