@@ -138,9 +138,15 @@ public final class ProviderDeals: Sendable {
     func transfer(_ request: DealTransfer, from client: PublicKey, to sender: any StreamSending) async throws {
         let key = DealKey(side: .provider, peer: client.nodeID, id: request.deal)
         // A client that lost the end of a completed transfer (a restart after its last
-        // payment) asks again from its last block: the transfer is over.
-        if let ended = try await store.deal(key), ended.status == .completed, request.from >= ended.totalBlocks { return }
-        let deal = try await liveDeal(key)
+        // payment) asks again from its last block: the transfer is over. The deal may also
+        // complete (its superseded transfer ending it) while this one starts.
+        let deal: LiveDeal
+        do {
+            deal = try await liveDeal(key)
+        } catch RetrievalError.dealEnded(_, .completed) {
+            guard let ended = try await store.deal(key), request.from >= ended.totalBlocks else { throw RetrievalError.dealEnded(key, .completed) }
+            return
+        }
         let me = deal.beginTransfer()
         transferring.withLock { $0[key, default: 0] += 1 }
         defer { transferring.withLock { $0[key, default: 1] -= 1; if $0[key] == 0 { $0[key] = nil } } }
