@@ -195,7 +195,10 @@ struct ClientDealRun: Sendable {
         if let data = place.checkpoint, let checkpoint = try? JSONDecoder().decode(TransferCheckpoint.self, from: Data(data)) {
             return try RetrievalOutput.resume(path: place.path, root: deal.record.payload, format: format, checkpoint: checkpoint)
         }
-        return try RetrievalOutput.create(path: place.path, root: deal.record.payload, format: format, overwrite: false)
+        // A partial output without a checkpoint is this deal's own, from a run stopped
+        // before its first checkpoint (`retrieve` refuses another request's): start it again.
+        let partial = RetrievalOutput.isPartial(path: place.path, format: format)
+        return try RetrievalOutput.create(path: place.path, root: deal.record.payload, format: format, overwrite: partial)
     }
 
     /// Syncs the output and stores its checkpoint with the counters it covers.
@@ -248,6 +251,9 @@ struct ClientDealRun: Sendable {
         var voucher: Voucher
         if amount > record.paid {
             voucher = try await sign(amount, on: channel, lane: record.lane)
+            // Stored with the voucher; kept in the deal's record from now on too, so that
+            // nothing stored later (a retry's note) clears it and the next voucher reuses it.
+            if record.lane != voucher.lane { try await change { [lane = voucher.lane] in $0.lane = lane } }
         } else if let lane = record.lane, let signed = try await manager.voucher(channel: channel, lane: lane) {
             voucher = signed
         } else {

@@ -138,9 +138,15 @@ public final class ProviderDeals: Sendable {
     func transfer(_ request: DealTransfer, from client: PublicKey, to sender: any StreamSending) async throws {
         let key = DealKey(side: .provider, peer: client.nodeID, id: request.deal)
         // A client that lost the end of a completed transfer (a restart after its last
-        // payment) asks again from its last block: the transfer is over.
-        if let ended = try await store.deal(key), ended.status == .completed, request.from >= ended.totalBlocks { return }
-        let deal = try await liveDeal(key)
+        // payment) asks again from its last block: the transfer is over. The deal may also
+        // complete (its superseded transfer ending it) while this one starts.
+        let deal: LiveDeal
+        do {
+            deal = try await liveDeal(key)
+        } catch RetrievalError.dealEnded(_, .completed) {
+            guard let ended = try await store.deal(key), request.from >= ended.totalBlocks else { throw RetrievalError.dealEnded(key, .completed) }
+            return
+        }
         let me = deal.beginTransfer()
         transferring.withLock { $0[key, default: 0] += 1 }
         defer { transferring.withLock { $0[key, default: 1] -= 1; if $0[key] == 0 { $0[key] = nil } } }
@@ -158,8 +164,9 @@ public final class ProviderDeals: Sendable {
         if deal.record.status == .fundsNeededLastPayment {
             try await wait(on: deal, transfer: me, for: "the last payment") { $0.status != .fundsNeededLastPayment }
         }
-        if deal.record.status == .finalizing { _ = try await apply(.complete, to: deal) }
-        if deal.record.status == .completing { _ = try await apply(.cleanupComplete, to: deal) }
+        // A transfer that another superseded may be ending the deal too: each step once.
+        if deal.record.status == .finalizing { _ = try await apply(.complete, to: deal, from: .finalizing) }
+        if deal.record.status == .completing { _ = try await apply(.cleanupComplete, to: deal, from: .completing) }
         guard deal.record.status == .completed else { throw RetrievalError.dealEnded(key, deal.record.status) }
         forget(key)
     }
@@ -365,11 +372,13 @@ public final class ProviderDeals: Sendable {
 
     private func forget(_ key: DealKey) { _ = live.withLock { $0.removeValue(forKey: key) } }
 
-    /// Applies `event`, persisting the result (durably on a status change) and noting it.
-    private func apply(_ event: ProviderDealMachine.Event, to deal: LiveDeal) async throws -> [ProviderDealMachine.Effect] {
+    /// Applies `event`, persisting the result (durably on a status change) and noting it;
+    /// with `from`, only while the deal is still in that status (nothing otherwise).
+    private func apply(_ event: ProviderDealMachine.Event, to deal: LiveDeal, from status: DealStatus? = nil) async throws -> [ProviderDealMachine.Effect] {
         let now = context.clock.now
         let (store, context) = (self.store, self.context)
         return try await deal.change({ record in
+            if let status, record.status != status { return [] }
             let effects = try ProviderDealMachine.apply(event, to: &record)
             record.updatedAt = now
             return effects
