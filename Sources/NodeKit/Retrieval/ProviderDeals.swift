@@ -148,6 +148,8 @@ public final class ProviderDeals: Sendable {
             return
         }
         let me = deal.beginTransfer()
+        // Stored but not yet accepted when the node stopped: accept it now.
+        if deal.record.status == .new { try await run(try await apply(.accepted, to: deal), on: deal) }
         transferring.withLock { $0[key, default: 0] += 1 }
         defer { transferring.withLock { $0[key, default: 1] -= 1; if $0[key] == 0 { $0[key] = nil } } }
         if deal.record.status == .fundsNeededUnseal {
