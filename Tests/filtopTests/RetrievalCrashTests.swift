@@ -17,7 +17,7 @@ import Testing
         (try? String(contentsOfFile: "\(process.dataDir).\(process.runs).log", encoding: .utf8)) ?? ""
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(4)))
     func aClientKilledMidTransferResumesToTheSameFileAndPaysOnce() async throws {
         try await CrashMarket.run(inProcess: [], payeeProcess: false) { m in
             func useLedger(_ config: inout NodeConfig) {
@@ -44,6 +44,18 @@ import Testing
                 throw error
             }
         }
+    }
+
+    /// Runs `body`, failing with `what` when it takes more than `seconds` (a loaded machine
+    /// is slow; a step that never comes is reported, not waited for).
+    static func within(_ seconds: Double, _ what: @autoclosure () -> String, _ body: @escaping @Sendable () async throws -> Void) async throws {
+        let finished = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask { try await body(); return true }
+            group.addTask { try await Task.sleep(for: .seconds(seconds)); return false }
+            defer { group.cancelAll() }
+            return try await group.next() ?? false
+        }
+        guard finished else { throw DevnetProcessError(message: "\(what()) within \(Int(seconds)) s") }
     }
 
     static func killAndResume(
@@ -77,7 +89,7 @@ import Testing
         let started: RetrievalSummary
         do {
             started = try await orderer.retrieval.retrieve(RetrievalOrder(target: root, output: output))
-            try await proposal.reached()
+            try await Self.within(60, "the ordering node did not propose the deal") { try await proposal.reached() }
             await orderer.stop()
         } catch {
             await orderer.stop()
@@ -90,7 +102,7 @@ import Testing
         // past the first 256 KiB — and is killed.
         let channelRead = ledgerCalls.hold(LedgerChannelRequest.self, at: .request)
         try client.start()
-        try await channelRead.reached()
+        try await Self.within(90, "the client process did not pay its first voucher; its log: \(client.logTail())") { try await channelRead.reached() }
         client.kill9()
         channelRead.release()
         try await CrashMarket.waitUntil("the provider did not credit the first voucher") {
