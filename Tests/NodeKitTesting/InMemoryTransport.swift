@@ -11,7 +11,8 @@ import NodeKit
 /// Ordered streams keep a secure session's flow control (at most the window waits unread;
 /// the sender suspends, on no clock) and its outcomes, error texts included
 /// (`InMemoryStream`); closing a session or a listener ends its streams with
-/// `NetworkError.connectionClosed`.
+/// `NetworkError.connectionClosed`, and closing a listener fails the requests it is
+/// answering the same way (their handlers are cancelled), as a stopped node's would.
 public final class InMemoryTransport: Transport {
     fileprivate struct Endpoint {
         let identity: KeyPair
@@ -20,6 +21,8 @@ public final class InMemoryTransport: Transport {
         let handler: RPCServer.Handler
         /// The streams this endpoint is serving.
         let openStreams = OpenStreams()
+        /// Closed with the endpoint's listener: requests it is answering fail.
+        let closing = ClosingSignal()
     }
 
     private struct State {
@@ -65,7 +68,11 @@ public final class InMemoryTransport: Transport {
     }
 
     fileprivate func endpoint(_ port: Int) -> Endpoint? { state.withLock { $0.endpoints[port] } }
-    fileprivate func remove(_ port: Int) { state.withLock { $0.endpoints.removeValue(forKey: port) }?.openStreams.close() }
+    fileprivate func remove(_ port: Int) {
+        let endpoint = state.withLock { $0.endpoints.removeValue(forKey: port) }
+        endpoint?.openStreams.close()
+        endpoint?.closing.close()
+    }
 
     /// Encodes, frames and decodes an envelope as the wire would.
     static func acrossTheWire(_ envelope: Envelope) throws -> Envelope {
@@ -115,18 +122,33 @@ private final class InMemorySession: PeerSession {
             }
             if let answer { return try InMemoryTransport.acrossTheWire(answer) }
         }
-        let answer: Envelope? = await withTaskGroup(of: Envelope?.self) { group in
-            group.addTask { await endpoint.handler(request, caller) }
+        // The handler is cancelled when the call times out or the listener closes first.
+        let outcome: Outcome = await withTaskGroup(of: Outcome.self) { group in
+            group.addTask { .answered(await endpoint.handler(request, caller)) }
             group.addTask {
                 try? await clock.sleep(for: timeout)
-                return nil
+                return .timedOut
             }
-            let first = await group.next() ?? nil
+            group.addTask {
+                await endpoint.closing.wait()
+                return .closed
+            }
+            let first = await group.next() ?? .closed
             group.cancelAll()
             return first
         }
-        guard let answer else { throw NetworkError.timedOut("waiting for \(type) from \(InMemoryTransport.host):\(port)") }
-        return try InMemoryTransport.acrossTheWire(answer)
+        switch outcome {
+        case .answered(let answer): return try InMemoryTransport.acrossTheWire(answer)
+        case .timedOut: throw NetworkError.timedOut("waiting for \(type) from \(InMemoryTransport.host):\(port)")
+        case .closed: throw NetworkError.connectionClosed("by \(InMemoryTransport.host):\(port) while answering \(type)")
+        }
+    }
+
+    /// How a request ended.
+    private enum Outcome: Sendable {
+        case answered(Envelope)
+        case timedOut
+        case closed
     }
 
     /// Opens a stream served by a task of its own, as a session's server would run it.

@@ -21,6 +21,8 @@ struct ClientDealRun: Sendable {
     let store: DealStore
     let manager: ChannelManager
     let deal: LiveDeal
+    /// Called after each stored status change, before its effects run.
+    let afterStatusChange: StatusChangeHook
 
     private var key: DealKey { deal.record.key }
     private var timeout: Duration { .seconds(context.config.retrieval.dealTimeoutSeconds) }
@@ -331,10 +333,11 @@ struct ClientDealRun: Sendable {
     private func apply(_ event: ClientDealMachine.Event) async throws -> [ClientDealMachine.Effect] {
         let now = context.clock.now
         let (store, context) = (self.store, self.context)
-        return try await deal.change({ record in
+        let (effects, changed) = try await deal.change({ (record: inout DealRecord) -> ([ClientDealMachine.Effect], DealRecord?) in
+            let before = record.status
             let effects = try ClientDealMachine.apply(event, to: &record)
             record.updatedAt = now
-            return effects
+            return (effects, record.status != before ? record : nil)
         }, persist: { record, before in
             if record.status != before {
                 try await store.save(record, previous: before)
@@ -343,6 +346,8 @@ struct ClientDealRun: Sendable {
                 try await store.saveProgress(record)
             }
         })
+        if let changed { try await afterStatusChange.changed(to: changed) }
+        return effects
     }
 
     /// Changes fields of the record outside the machine (sizes, counters), stored.

@@ -15,14 +15,16 @@ public final class ClientDeals: Sendable {
     let store: DealStore
     private let manager: ChannelManager
     private let finder: OfferFinder?
+    private let afterStatusChange: StatusChangeHook
     private let live = Locked<[DealKey: (deal: LiveDeal, task: Task<Void, Never>)]>([:])
     private let newDeals = SerialWork()
 
-    init(context: NodeContext, store: DealStore, manager: ChannelManager, finder: OfferFinder?) {
+    init(context: NodeContext, store: DealStore, manager: ChannelManager, finder: OfferFinder?, afterStatusChange: StatusChangeHook) {
         self.context = context
         self.store = store
         self.manager = manager
         self.finder = finder
+        self.afterStatusChange = afterStatusChange
     }
 
     /// Resumes every unfinished deal.
@@ -203,7 +205,7 @@ public final class ClientDeals: Sendable {
     /// Runs `deal` in the background; when it ends, its request ends with it.
     private func launch(_ deal: LiveDeal) {
         let key = deal.record.key
-        let run = ClientDealRun(context: context, store: store, manager: manager, deal: deal)
+        let run = ClientDealRun(context: context, store: store, manager: manager, deal: deal, afterStatusChange: afterStatusChange)
         let task = Task { [self] in
             await run.run()
             guard !Task.isCancelled else { return }
@@ -308,7 +310,7 @@ public final class ClientDeals: Sendable {
     /// progress and the operator can cancel it).
     private func runPart(_ record: DealRecord) async {
         let deal = live.withLock { $0[record.key]?.deal } ?? LiveDeal(record)
-        let run = ClientDealRun(context: context, store: store, manager: manager, deal: deal)
+        let run = ClientDealRun(context: context, store: store, manager: manager, deal: deal, afterStatusChange: afterStatusChange)
         let task = Task { await run.run() }
         live.withLock { $0[record.key] = (deal, task) }
         await task.value

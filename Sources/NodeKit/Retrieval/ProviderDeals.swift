@@ -21,13 +21,18 @@ public final class ProviderDeals: Sendable {
     let store: DealStore
     private let inbox: VoucherInbox
     private let askPrice: @Sendable () async throws -> TokenAmount
+    private let afterStatusChange: StatusChangeHook
     private let live = Locked<[DealKey: LiveDeal]>([:])
     private let transferring = Locked<[DealKey: Int]>([:])
 
-    init(context: NodeContext, store: DealStore, inbox: VoucherInbox, askPrice: @escaping @Sendable () async throws -> TokenAmount) {
+    init(
+        context: NodeContext, store: DealStore, inbox: VoucherInbox, afterStatusChange: StatusChangeHook,
+        askPrice: @escaping @Sendable () async throws -> TokenAmount
+    ) {
         self.context = context
         self.store = store
         self.inbox = inbox
+        self.afterStatusChange = afterStatusChange
         self.askPrice = askPrice
     }
 
@@ -123,6 +128,7 @@ public final class ProviderDeals: Sendable {
         DealJournal.note(record, previous: .errored, context: context)
         let deal = LiveDeal(record)
         live.withLock { $0[key] = deal }
+        try await afterStatusChange.changed(to: record)
         try await run(try await apply(.accepted, to: deal), on: deal)
         return response(for: deal.record)
     }
@@ -375,15 +381,17 @@ public final class ProviderDeals: Sendable {
     private func forget(_ key: DealKey) { _ = live.withLock { $0.removeValue(forKey: key) } }
 
     /// Applies `event`, persisting the result (durably on a status change) and noting it;
-    /// with `from`, only while the deal is still in that status (nothing otherwise).
+    /// with `from`, only while the deal is still in that status (nothing otherwise). A
+    /// status change is then passed to `afterStatusChange`, before its effects run.
     private func apply(_ event: ProviderDealMachine.Event, to deal: LiveDeal, from status: DealStatus? = nil) async throws -> [ProviderDealMachine.Effect] {
         let now = context.clock.now
         let (store, context) = (self.store, self.context)
-        return try await deal.change({ record in
-            if let status, record.status != status { return [] }
+        let (effects, changed) = try await deal.change({ (record: inout DealRecord) -> ([ProviderDealMachine.Effect], DealRecord?) in
+            if let status, record.status != status { return ([], nil) }
+            let before = record.status
             let effects = try ProviderDealMachine.apply(event, to: &record)
             record.updatedAt = now
-            return effects
+            return (effects, record.status != before ? record : nil)
         }, persist: { record, before in
             if record.status != before {
                 try await store.save(record, previous: before)
@@ -392,6 +400,8 @@ public final class ProviderDeals: Sendable {
                 try await store.saveProgress(record)
             }
         })
+        if let changed { try await afterStatusChange.changed(to: changed) }
+        return effects
     }
 
     /// Runs a transition's effects. Unsealing is immediate (pieces are kept unsealed as

@@ -15,6 +15,8 @@ public final class Retrieval: NodeService {
     public let broker: PaymentBroker?
     private let store: DealStore
     private let context: NodeContext
+    /// Called after each stored status change of a client or provider deal (for tests).
+    let afterStatusChange = StatusChangeHook()
     private let housekeeping = Locked<Task<Void, Never>?>(nil)
 
     init(context: NodeContext, payments: Payments, market: Market) {
@@ -22,11 +24,12 @@ public final class Retrieval: NodeService {
         store = DealStore(database: context.blockstore.database)
         let roles = context.roles
         provider = roles.contains(.provider)
-            ? ProviderDeals(context: context, store: store, inbox: payments.inbox) { [publisher = market.publisher] in
+            ? ProviderDeals(context: context, store: store, inbox: payments.inbox, afterStatusChange: afterStatusChange) { [publisher = market.publisher] in
                 try await publisher?.ask().pricePerByte ?? ProviderAsk.default.pricePerByte
             }
             : nil
-        client = roles.contains(.client) ? ClientDeals(context: context, store: store, manager: payments.manager, finder: market.finder) : nil
+        client = roles.contains(.client) ? ClientDeals(
+            context: context, store: store, manager: payments.manager, finder: market.finder, afterStatusChange: afterStatusChange) : nil
         broker = roles.contains(.gateway) ? PaymentBroker(context: context, store: store, inbox: payments.inbox, manager: payments.manager) : nil
     }
 
