@@ -18,4 +18,12 @@ public final class SerialWork: Sendable {
         }
         return await task.value
     }
+
+    /// `run` for work that throws: its error is rethrown to the caller.
+    public func runThrowing<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let outcome: Result<T, any Error> = await run {
+            do { return .success(try await body()) } catch { return .failure(error) }
+        }
+        return try outcome.get()
+    }
 }

@@ -175,11 +175,7 @@ public struct ChannelManager: Sendable {
         guard let channel = try await store.channel(voucher.channel), channel.direction == .outbound else {
             throw PaymentError.unknownChannel(voucher.channel)
         }
-        let copy = RegisterStore(database: context.blockstore.database, table: .localCopy)
-        guard let record = try await copy.record(channel.peer), let address = record.addresses.first.flatMap({ try? NodeAddress($0) }) else {
-            throw PaymentError.unknownPeer(channel.peer)
-        }
-        let session = try await context.transport.connect(to: address, identity: context.identity, expectedPeer: channel.peer, timeout: .seconds(5))
+        let session = try await context.connect(to: channel.peer)
         do {
             let receipt = try await session.call(PaymentVoucher(voucher), expecting: VoucherReceipt.self)
             await session.close()

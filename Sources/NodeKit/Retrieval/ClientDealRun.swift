@@ -338,14 +338,7 @@ struct ClientDealRun: Sendable {
             let effects = try ClientDealMachine.apply(event, to: &record)
             record.updatedAt = now
             return (effects, record.status != before ? record : nil)
-        }, persist: { record, before in
-            if record.status != before {
-                try await store.save(record, previous: before)
-                DealJournal.note(record, previous: before, context: context)
-            } else {
-                try await store.saveProgress(record)
-            }
-        })
+        }, persist: { record, before in try await store.record(record, previous: before, context: context) })
         if let changed { try await afterStatusChange.changed(to: changed) }
         return effects
     }

@@ -154,42 +154,32 @@ public final class ClientDeals: Sendable {
                                    status: .running, message: "", createdAt: now, updatedAt: now)
         }
         guard let split else {
-            let record = try await newDeals.run { [self] () -> Result<DealRecord, any Error> in
-                do {
-                    let record = DealRecord(
-                        side: .client, id: try await store.nextClientDealID(), peer: best.provider, broker: best.gateway, payload: root,
-                        pieceCID: pieceCID, params: response.params, totalBytes: response.size, totalBlocks: response.blocks, request: request.id,
-                        output: DealOutput(path: order.output, car: order.car), createdAt: now)
-                    try await store.insert(record)
-                    return .success(record)
-                } catch {
-                    return .failure(error)
-                }
-            }.get()
-            DealJournal.note(record, previous: .errored, context: context)
+            let record = try await newDeals.runThrowing { [self] in
+                let record = DealRecord(
+                    side: .client, id: try await store.nextClientDealID(), peer: best.provider, broker: best.gateway, payload: root,
+                    pieceCID: pieceCID, params: response.params, totalBytes: response.size, totalBlocks: response.blocks, request: request.id,
+                    output: DealOutput(path: order.output, car: order.car), createdAt: now)
+                try await store.insert(record, noting: context)
+                return record
+            }
             launch(LiveDeal(record))
             return try await summary(request)
         }
         try RetrievalSplit.createOutput(order.output, size: split.fileSize)
-        let records = try await newDeals.run { [self] () -> Result<[DealRecord], any Error> in
-            do {
-                let first = try await store.nextClientDealID()
-                var records: [DealRecord] = []
-                for (i, part) in split.parts.enumerated() {
-                    let answer = chosen[i % chosen.count]
-                    let record = DealRecord(
-                        side: .client, id: first + UInt64(i), peer: answer.provider, broker: answer.gateway, payload: part.child,
-                        params: answer.response!.params, request: request.id,
-                        output: DealOutput(path: order.output, car: false, region: true, offset: part.offset), createdAt: now)
-                    try await store.insert(record)
-                    records.append(record)
-                }
-                return .success(records)
-            } catch {
-                return .failure(error)
+        let records = try await newDeals.runThrowing { [self] in
+            let first = try await store.nextClientDealID()
+            var records: [DealRecord] = []
+            for (i, part) in split.parts.enumerated() {
+                let answer = chosen[i % chosen.count]
+                let record = DealRecord(
+                    side: .client, id: first + UInt64(i), peer: answer.provider, broker: answer.gateway, payload: part.child,
+                    params: answer.response!.params, request: request.id,
+                    output: DealOutput(path: order.output, car: false, region: true, offset: part.offset), createdAt: now)
+                try await store.insert(record, noting: context)
+                records.append(record)
             }
-        }.get()
-        for record in records { DealJournal.note(record, previous: .errored, context: context) }
+            return records
+        }
         context.note(.info, .deal, "retrieval \(request.id) of \(root): \(records.count) parts over \(chosen.count) providers")
         startSplit(request.id)
         return try await summary(request)
@@ -320,19 +310,14 @@ public final class ClientDeals: Sendable {
     /// A new deal for `part`'s region with `provider`.
     private func reassign(_ part: DealRecord, to provider: NodeID, broker: NodeID?) async throws {
         let now = context.clock.now
-        let record = try await newDeals.run { [self] () -> Result<DealRecord, any Error> in
-            do {
-                let record = DealRecord(
-                    side: .client, id: try await store.nextClientDealID(), peer: provider, broker: broker, payload: part.payload,
-                    params: part.params, request: part.request, output: DealOutput(path: part.output!.path, car: false, region: true, offset: part.output!.offset),
-                    createdAt: now)
-                try await store.insert(record)
-                return .success(record)
-            } catch {
-                return .failure(error)
-            }
-        }.get()
-        DealJournal.note(record, previous: .errored, context: context)
+        let record = try await newDeals.runThrowing { [self] in
+            let record = DealRecord(
+                side: .client, id: try await store.nextClientDealID(), peer: provider, broker: broker, payload: part.payload,
+                params: part.params, request: part.request, output: DealOutput(path: part.output!.path, car: false, region: true, offset: part.output!.offset),
+                createdAt: now)
+            try await store.insert(record, noting: context)
+            return record
+        }
         context.note(.info, .deal, "retrieval \(part.request ?? 0): the part of deal \(part.key) (\(part.status)) goes to \(provider.short) as deal \(record.key)")
     }
 
@@ -385,10 +370,7 @@ public final class ClientDeals: Sendable {
                 let effects = try ClientDealMachine.apply(.cancel("cancelled by the operator"), to: &record)
                 record.updatedAt = now
                 return effects
-            }, persist: { record, before in
-                try await store.save(record, previous: before)
-                DealJournal.note(record, previous: before, context: context)
-            })
+            }, persist: { record, before in try await store.record(record, previous: before, context: context) })
         }
         launch(deal)  // runs Cancelling → Cancelled (telling the provider)
         if let task = live.withLock({ $0[key]?.task }) { await task.value }

@@ -3,9 +3,8 @@ import Foundation
 /// How a deal's changes reach the journal: one `deal` event per status change, naming
 /// the deal, its peer, its status and how far transfer and payment have got.
 enum DealJournal {
-    /// Notes `deal`'s new status (when it changed from `previous`).
-    static func note(_ deal: DealRecord, previous: DealStatus, context: NodeContext) {
-        guard deal.status != previous else { return }
+    /// Notes `deal`'s status (a new deal's, or one it just changed to).
+    static func note(_ deal: DealRecord, context: NodeContext) {
         let level: NodeEvent.Level = [.errored, .failing, .rejected, .dealNotFound].contains(deal.status) ? .warning : .info
         let peerRole = deal.side == .client ? "provider" : "client"
         var text = "deal \(deal.key) (\(deal.side.rawValue)) with \(peerRole) \(deal.peer.short)"

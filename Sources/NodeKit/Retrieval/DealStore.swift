@@ -10,12 +10,14 @@ public struct DealStore: Sendable {
 
     init(database: NodeDatabase) { self.database = database }
 
-    /// Inserts `deal` (new) with its first history entry.
-    func insert(_ deal: DealRecord) async throws {
+    /// Inserts `deal` (new) with its first history entry; with `context`, notes it in the
+    /// journal.
+    func insert(_ deal: DealRecord, noting context: NodeContext? = nil) async throws {
         try await database.writeDurably { db in
             try Self.write(deal, insert: true, db)
             try Self.appendHistory(deal, db)
         }
+        if let context { DealJournal.note(deal, context: context) }
     }
 
     /// Stores `deal`'s current state; appends a history entry when its status changed
@@ -31,6 +33,14 @@ public struct DealStore: Sendable {
     /// flushing to disk: losing it to a power cut only repeats verified work.
     func saveProgress(_ deal: DealRecord) async throws {
         try await database.write { db in try Self.write(deal, insert: false, db) }
+    }
+
+    /// Stores a changed deal as a machine's step leaves it: a status change durably, with
+    /// its history entry and a journal event; progress alone without flushing.
+    func record(_ deal: DealRecord, previous: DealStatus, context: NodeContext) async throws {
+        guard deal.status != previous else { return try await saveProgress(deal) }
+        try await save(deal, previous: previous)
+        DealJournal.note(deal, context: context)
     }
 
     /// The deal `key`, or nil.

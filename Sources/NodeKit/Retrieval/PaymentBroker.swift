@@ -39,10 +39,7 @@ public final class PaymentBroker: Sendable {
         let provider = payment.provider
         guard provider != context.nodeID else { throw RetrievalError.paymentRefused("a gateway does not broker payments to itself") }
         let serial = perProvider.withLock { $0[provider, default: SerialWork()] }
-        let outcome: Result<DealPaymentAnswer, any Error> = await serial.run { [self] in
-            do { return .success(try await forward(payment, from: client)) } catch { return .failure(error) }
-        }
-        return try outcome.get()
+        return try await serial.runThrowing { [self] in try await forward(payment, from: client) }
     }
 
     private func forward(_ payment: BrokeredPayment, from client: PublicKey) async throws -> DealPaymentAnswer {
@@ -116,14 +113,12 @@ public final class PaymentBroker: Sendable {
             record = DealRecord(
                 side: .broker, id: key.deal, peer: key.client, broker: key.provider, payload: payload,
                 params: DealParams(pricePerByte: .zero, paymentInterval: 0, paymentIntervalIncrease: 0), createdAt: now)
-            try await store.insert(record)
-            DealJournal.note(record, previous: .errored, context: context)
+            try await store.insert(record, noting: context)
         }
         let before = record.status
         let sent = status == .completed ? answer.size : answer.sent
         (record.status, record.paid, record.bytes, record.totalBytes, record.updatedAt) = (status, gross, sent, answer.size, now)
-        try await store.save(record, previous: before)
-        DealJournal.note(record, previous: before, context: context)
+        try await store.record(record, previous: before, context: context)
     }
 
     /// What the client has paid the gateway for the deal in all, and the channel and lane

@@ -124,8 +124,7 @@ public final class ProviderDeals: Sendable {
         let record = DealRecord(
             side: .provider, id: proposal.deal, peer: client.nodeID, broker: proposal.broker, payload: proposal.payload,
             pieceCID: proposal.pieceCID, params: proposal.params, totalBytes: size.bytes, totalBlocks: UInt64(size.blocks), createdAt: context.clock.now)
-        try await store.insert(record)
-        DealJournal.note(record, previous: .errored, context: context)
+        try await store.insert(record, noting: context)
         let deal = LiveDeal(record)
         live.withLock { $0[key] = deal }
         try await afterStatusChange.changed(to: record)
@@ -253,10 +252,7 @@ public final class ProviderDeals: Sendable {
         // the receipt again, and the voucher is not taken.
         if let ended = try await store.deal(key), ended.isTerminal { return receipt(ended) }
         let deal = try await liveDeal(key)
-        let outcome: Result<DealPaymentAnswer, any Error> = await deal.payments.run { [self] in
-            do { return .success(try await credit(payment, from: peer, to: deal)) } catch { return .failure(error) }
-        }
-        return try outcome.get()
+        return try await deal.payments.runThrowing { [self] in try await credit(payment, from: peer, to: deal) }
     }
 
     /// Credits one payment (the deal's payments run one at a time).
@@ -392,14 +388,7 @@ public final class ProviderDeals: Sendable {
             let effects = try ProviderDealMachine.apply(event, to: &record)
             record.updatedAt = now
             return (effects, record.status != before ? record : nil)
-        }, persist: { record, before in
-            if record.status != before {
-                try await store.save(record, previous: before)
-                DealJournal.note(record, previous: before, context: context)
-            } else {
-                try await store.saveProgress(record)
-            }
-        })
+        }, persist: { record, before in try await store.record(record, previous: before, context: context) })
         if let changed { try await afterStatusChange.changed(to: changed) }
         return effects
     }
